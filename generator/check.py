@@ -1,0 +1,566 @@
+"""Stage 2: check records and catalogs. Collects every problem; never raises for bad input."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from . import model
+from .diagnostics import Diagnostic
+from .load import Document, Node, as_date, iter_record_files, load_file
+from .privacy import apply_allow, display_names_person, scan_names, scan_text
+
+_SCHEMAS = {
+    "case": model.json_schema(),
+    "regions": model.Regions.model_json_schema(by_alias=True),
+    "circumstances": model.CircumstanceList.json_schema(by_alias=True),
+}
+_TYPE_WORDS = {"string": "文本", "integer": "整数", "boolean": "true 或 false", "array": "列表（每项以 “- ” 开头）",
+               "object": "映射（“字段: 值” 的形式）", "number": "数字"}
+
+
+# ---------------------------------------------------------------- schema walking (labels, enums, keys)
+def _resolve(schema: dict, root: dict) -> dict:
+    while "$ref" in schema:
+        ref = schema["$ref"].split("/")[-1]
+        extra = {k: v for k, v in schema.items() if k != "$ref"}
+        schema = {**root["$defs"][ref], **extra}
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            options = [_resolve(s, root) for s in schema[key] if s.get("type") != "null"]
+            objects = [o for o in options if o.get("type") == "object" or "properties" in o]
+            pick = objects[0] if objects else (options[0] if len(options) == 1 else None)
+            if pick is not None:
+                return {**pick, **{k: v for k, v in schema.items() if k not in ("anyOf", "oneOf")}}
+    return schema
+
+
+def schema_at(kind: str, loc: Iterable[str | int]) -> dict | None:
+    root = _SCHEMAS[kind]
+    s: dict | None = _resolve(root, root)
+    for part in loc:
+        if s is None:
+            return None
+        if isinstance(part, int):
+            s = _resolve(s["items"], root) if "items" in s else None
+        else:
+            props = s.get("properties")
+            s = _resolve(props[part], root) if props and part in props else None
+    return s
+
+
+def label(kind: str, loc: tuple) -> str:
+    """`subject.rank（职级）` for messages."""
+    dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in loc).replace(".[", "[")
+    s = schema_at(kind, loc)
+    title = s.get("title") if s else None
+    return f"{dotted}（{title}）" if title else dotted
+
+
+def nearest(word: str, choices: Iterable[str], cutoff: float = 0.5) -> str | None:
+    found = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def _suggest(word: Any, choices: Iterable[str], cutoff: float = 0.5) -> str:
+    best = nearest(str(word), choices, cutoff)
+    return f"是否应为 “{best}”？" if best else ""
+
+
+# ---------------------------------------------------------------- positions
+def position(doc: Document, loc: tuple) -> tuple[Node | None, tuple[int, int], bool]:
+    """Walk loc in the node tree. Returns (node or None, position, found).
+
+    When the last part is missing, the position is the key of the mapping that lacks it
+    (line 1 for a top-level field), as the spec asks.
+    """
+    node = doc.root
+    pos = (1, 1)
+    for part in loc:
+        if node is None:
+            return None, pos, False
+        if node.kind == "map" and isinstance(part, str):
+            if part in node.value:
+                key, node = node.value[part]
+                pos = (key.line, key.col)
+                continue
+            if part in ("point", "period"):  # pydantic union tags, not real keys
+                continue
+            return None, pos, False
+        if node.kind == "seq" and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            pos = (node.line, node.col)
+            continue
+        return None, pos, False
+    return node, pos, True
+
+
+def value_pos(node: Node | None, fallback: tuple[int, int]) -> tuple[int, int]:
+    return (node.line, node.col) if node is not None else fallback
+
+
+# ---------------------------------------------------------------- schema validation → diagnostics
+def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
+    for err in errors:
+        loc = tuple(p for p in err["loc"] if p not in ("point", "period"))
+        etype = err["type"]
+        node, pos, found = position(doc, loc)
+        here = value_pos(node, pos) if found else pos
+        name = label(kind, loc)
+        s = schema_at(kind, loc)
+        if etype == "missing":
+            if found and node is not None:  # key present, value empty
+                doc.error(pos[0], pos[1], "E101", f"{name} 为空：这是必填字段，请填写")
+            else:
+                doc.error(pos[0], pos[1], "E101", f"缺少必填字段 {name}：请补上")
+        elif etype == "extra_forbidden":
+            parent = schema_at(kind, loc[:-1]) or {}
+            keys = list(parent.get("properties", {}))
+            hint = _suggest(loc[-1], keys, cutoff=0.6)
+            doc.error(pos[0], pos[1], "E102",
+                      f"未知字段 “{loc[-1]}”：{hint or '允许的字段有 ' + '、'.join(keys) + '。'}未知字段不会被发布，请改正或删除")
+        elif etype in ("literal_error", "enum"):
+            choices = (s or {}).get("enum", [])
+            value = err.get("input")
+            hint = _suggest(value, choices)
+            doc.error(here[0], here[1], "E104",
+                      f"{name} 的值 “{value}” 不在允许范围内：{hint or ''}可选 {'、'.join(map(str, choices))}")
+        elif etype.startswith("E"):  # our own PydanticCustomError codes
+            doc.error(here[0], here[1], etype, f"{name}：{err['msg']}")
+        elif etype in ("string_too_short", "string_too_long", "too_short", "too_long"):
+            ctx = err.get("ctx", {})
+            if etype == "string_too_short" and ctx.get("min_length") == 1:
+                doc.error(here[0], here[1], "E101", f"{name} 为空：请填写")
+            elif etype.startswith("string"):
+                n = len(err.get("input") or "")
+                lo, hi = (s or {}).get("minLength"), (s or {}).get("maxLength")
+                bounds = f"{lo} 至 {hi} 字" if lo and hi else f"至少 {lo} 字" if lo else f"最多 {hi} 字"
+                doc.error(here[0], here[1], "E106", f"{name} 长度为 {n} 字，应为 {bounds}")
+            else:  # list length: point at the key that holds the list
+                doc.error(pos[0], pos[1], "E106", f"{name} 至少要有 {ctx.get('min_length')} 项")
+        elif etype == "string_pattern_mismatch":
+            value = err.get("input")
+            example = {"id": "如 XA-2023-017（2 至 6 个大写字母-4 位年份-3 或 4 位序号）",
+                       "related": "如 XA-2023-017", "slug": "只用小写字母、数字和连字符",
+                       "url": "以 http:// 或 https:// 开头的网址"}
+            hint = next((v for k, v in example.items() if k in loc), "")
+            doc.error(here[0], here[1], "E106", f"{name} 的值 “{value}” 格式不对：{hint}")
+        elif etype in ("greater_than_equal", "greater_than", "less_than_equal"):
+            ctx = err.get("ctx", {})
+            bound = {"greater_than_equal": ("ge", "不能小于"), "greater_than": ("gt", "必须大于"),
+                     "less_than_equal": ("le", "不能大于")}[etype]
+            doc.error(here[0], here[1], "E106", f"{name} 的值 “{err.get('input')}” 超出范围：{bound[1]} {ctx.get(bound[0])}")
+        else:  # wrong type
+            want = _TYPE_WORDS.get((s or {}).get("type", ""), "")
+            if not want and s and "enum" in s:
+                want = "、".join(s["enum"]) + " 之一"
+            got = err.get("input")
+            shown = "空值" if got is None else f"“{got}”" if not isinstance(got, (dict, list)) else (
+                "映射" if isinstance(got, dict) else "列表")
+            doc.error(here[0], here[1], "E103", f"{name} 的类型不对：应为{want or '正确的类型'}，实际是 {shown}")
+
+
+def validate_schema(doc: Document, adapter: Any, kind: str) -> Any | None:
+    try:
+        return adapter.validate_python(doc.data)
+    except ValidationError as e:
+        schema_diagnostics(doc, kind, e.errors(include_url=False))
+        return None
+
+
+# ---------------------------------------------------------------- catalogs
+@dataclass
+class Catalogs:
+    root: str = ""
+    regions: list[model.Region] = field(default_factory=list)
+    circumstances: list[model.Circumstance] = field(default_factory=list)
+    ok: bool = True
+    docs: list[Document] = field(default_factory=list)
+
+    @property
+    def region_names(self) -> list[str]:
+        return [r.name for r in self.regions]
+
+    @property
+    def circumstance_ids(self) -> list[str]:
+        return [c.id for c in self.circumstances]
+
+
+def _unique(doc: Document, items: list[Node], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        seen: dict[Any, int] = {}
+        for item in items:
+            n = item.get(key) if item.kind == "map" else None
+            if n is None or n.kind != "scalar":
+                continue
+            if n.value in seen:
+                doc.error(n.line, n.col, "E202", f"{key} “{n.value}” 重复（第一次出现在第 {seen[n.value]} 行）：目录中的 {key} 必须唯一")
+            else:
+                seen[n.value] = n.line
+
+
+def check_regions(path: Path, display: str) -> tuple[Document, model.Regions | None]:
+    doc = load_file(path, display)
+    if doc.root is None:
+        return doc, None
+    value = validate_schema(doc, model.RegionsAdapter, "regions")
+    items = doc.root.get("regions")
+    if items is not None and items.kind == "seq":
+        _unique(doc, items.value, ("name", "slug"))
+    scan_document(doc, named=True)
+    return doc, value if doc.ok else None
+
+
+def check_circumstances(path: Path, display: str) -> tuple[Document, list[model.Circumstance] | None]:
+    doc = load_file(path, display, top="seq")
+    if doc.root is None:
+        return doc, None
+    value = validate_schema(doc, model.CircumstanceList, "circumstances")
+    _unique(doc, doc.root.value, ("id", "slug"))
+    scan_document(doc, named=True)
+    return doc, value if doc.ok else None
+
+
+# ---------------------------------------------------------------- privacy over every text value
+def _walk_scalars(node: Node, loc: tuple = ()) -> Iterable[tuple[tuple, Node]]:
+    stack = [(loc, node)]
+    while stack:
+        loc, n = stack.pop()
+        if n.kind == "scalar":
+            if n.raw:
+                yield loc, n
+        elif n.kind == "seq":
+            stack.extend(((*loc, i), c) for i, c in enumerate(n.value))
+        else:
+            stack.extend(((*loc, k), v) for k, (_, v) in n.value.items())
+
+
+def scan_document(doc: Document, named: bool, allows: list[tuple[str, str]] | None = None) -> None:
+    if doc.root is None:
+        return
+    for loc, node in _walk_scalars(doc.root):
+        if loc[:2] == ("disclosure", "allow"):
+            continue  # the allow entries themselves are not scanned
+        text = node.raw
+        hits = apply_allow(text, scan_text(text, names=not named), allows or [])
+        shown_html = False
+        for h in hits:
+            if h.code == "E401" and h.text.startswith("<"):
+                if shown_html:  # one markup finding per value is enough to act on
+                    continue
+                shown_html = True
+            line, col = doc.locate(node, h.text)
+            doc.error(line, col, h.code, h.message)
+
+
+# ---------------------------------------------------------------- record rules (tolerant of bad types)
+def _partial_start(value: Any) -> dt.date | None:
+    try:
+        s = model.parse_partial_date(value)
+    except Exception:
+        return None
+    parts = [int(p) for p in s.split("-")]
+    return dt.date(parts[0], *(parts[1:] + [1] * (3 - len(parts))))
+
+
+def _partial_key(value: Any) -> tuple | None:
+    try:
+        s = model.parse_partial_date(value)
+    except Exception:
+        return None
+    return tuple(int(p) for p in s.split("-"))
+
+
+def _get(data: Any, *path: str | int) -> Any:
+    for p in path:
+        if isinstance(p, int):
+            data = data[p] if isinstance(data, list) and p < len(data) else None
+        else:
+            data = data.get(p) if isinstance(data, dict) else None
+        if data is None:
+            return None
+    return data
+
+
+def _list(data: Any, *path: str) -> list:
+    v = _get(data, *path)
+    return v if isinstance(v, list) else []
+
+
+class RecordRules:
+    """Rules across fields of one record. Each value is used only where it has the right type;
+    a wrong type was already reported by the schema check."""
+
+    def __init__(self, doc: Document, catalogs: Catalogs, today: dt.date):
+        self.doc, self.cat, self.today = doc, catalogs, today
+        self.d = doc.data
+
+    def at(self, loc: tuple, code: str, message: str, key: bool = False) -> None:
+        node, pos, found = position(self.doc, loc)
+        line, col = pos if (key or not found) else value_pos(node, pos)
+        self.doc.error(line, col, code, message)
+
+    def date(self, *loc: str | int) -> dt.date | None:
+        return as_date(_get(self.d, *loc))
+
+    def run(self, stem: str) -> None:
+        d = self.d
+        rid = d.get("id")
+        if isinstance(rid, str) and rid != stem:
+            self.at(("id",), "E201", f"id “{rid}” 与文件名 “{stem}” 不一致：文件应命名为 {rid}.yaml，或把 id 改为 {stem}")
+        self.kind_rules()
+        self.subject_rules()
+        self.reference_rules()
+        self.date_rules()
+
+    def kind_rules(self) -> None:
+        d = self.d
+        kind = d.get("kind", "容错")
+        if kind not in model.KINDS:
+            return
+        reason = d.get("reason") if isinstance(d.get("reason"), dict) else None
+        outcome = _get(d, "result", "outcome")
+        if kind == "容错":
+            if reason is not None and "circumstances" not in reason:
+                self.at(("reason",), "E101", "容错类案例缺少 reason.circumstances（容错情形）：请列出适用的情形 id", key=True)
+            if reason is not None and "finding" in reason:
+                self.at(("reason", "finding"), "E206", "reason.finding（核查结论）只用于澄清类案例：容错类请删除，或把 kind 改为 澄清", key=True)
+            if outcome in model.CLEARING_OUTCOMES:
+                self.at(("result", "outcome"), "E206",
+                        f"容错类案例的结果不能是 “{outcome}”：应为 {'、'.join(model.TOLERANCE_OUTCOMES)} 之一；若为澄清正名，请把 kind 改为 澄清")
+        else:
+            if reason is not None and "circumstances" in reason:
+                self.at(("reason", "circumstances"), "E206", "澄清类案例不填 reason.circumstances（容错情形）：请删除，并填写 reason.finding", key=True)
+            if reason is not None and "finding" not in reason:
+                self.at(("reason",), "E101", f"澄清类案例缺少 reason.finding（核查结论）：可选 {'、'.join(model.FINDINGS)}", key=True)
+            if outcome in model.TOLERANCE_OUTCOMES:
+                self.at(("result", "outcome"), "E206", f"澄清类案例的结果应为 “澄清正名”，不能是 “{outcome}”")
+
+    def subject_rules(self) -> None:
+        subj = self.d.get("subject")
+        if not isinstance(subj, dict):
+            return
+        stype = subj.get("type", "个人")
+        named = subj.get("named") is True
+        if stype == "个人" and "rank" not in subj:
+            self.at(("subject",), "E101", f"个人对象缺少 subject.rank（职级）：可选 {'、'.join(model.RANKS)}", key=True)
+        if named and not _list(self.d, "sources"):
+            self.at(("subject", "named"), "E101", "subject.named 为 true 时必须在 sources 中注明已公开全名的官方来源")
+        display = subj.get("display")
+        if (stype == "个人" and not named and isinstance(display, str) and display
+                and not display_names_person(display) and not scan_names(display)):
+            self.at(("subject", "display"), "E305",
+                    f"个人对象的公开称谓 “{display}” 没有按 “姓+某” 匿名：应写作如 “雁塔区住建局副局长李某”")
+
+    def reference_rules(self) -> None:
+        d = self.d
+        if not self.cat.ok:
+            return
+        region = d.get("region")
+        if isinstance(region, str) and region not in self.cat.region_names:
+            self.at(("region",), "E205", f"地区 “{region}” 不在 regions.yaml 中：{_suggest(region, self.cat.region_names)}"
+                                         "请使用目录中的名称，或先在目录中添加")
+        for i, cid in enumerate(_list(d, "reason", "circumstances")):
+            if isinstance(cid, str) and cid not in self.cat.circumstance_ids:
+                self.at(("reason", "circumstances", i), "E205",
+                        f"容错情形 “{cid}” 不在 circumstances.yaml 中：{_suggest(cid, self.cat.circumstance_ids)}"
+                        "请使用目录中的 id")
+
+    def date_rules(self) -> None:
+        d, today = self.d, self.today
+        decided = self.date("result", "decided")
+        published = self.date("disclosure", "published")
+        scope = _get(d, "disclosure", "scope")
+        if scope == "公开" and isinstance(d.get("disclosure"), dict) and "published" not in d["disclosure"]:
+            self.at(("disclosure",), "E101", "公开的案例必须填写 disclosure.published（公开日期）", key=True)
+
+        # every date except published (scheduled) and correction.deadline must not lie in the future
+        checks: list[tuple[tuple, dt.date | None]] = [(("result", "decided"), decided)]
+        steps = _list(d, "process", "steps")
+        for i in range(len(steps)):
+            checks += [(("process", "steps", i, "date"), self.date("process", "steps", i, "date")),
+                       (("process", "steps", i, "end"), self.date("process", "steps", i, "end"))]
+        checks.append((("correction", "completed"), self.date("correction", "completed")))
+        for i in range(len(_list(d, "follow_ups"))):
+            checks.append((("follow_ups", i, "date"), self.date("follow_ups", i, "date")))
+        for i in range(len(_list(d, "revisions"))):
+            checks.append((("revisions", i, "date"), self.date("revisions", i, "date")))
+        for i in range(len(_list(d, "sources"))):
+            checks.append((("sources", i, "date"), self.date("sources", i, "date")))
+        occurred = _get(d, "event", "occurred")
+        occ_loc: list[tuple[tuple, Any]] = (
+            [(("event", "occurred", "from"), occurred.get("from")), (("event", "occurred", "to"), occurred.get("to"))]
+            if isinstance(occurred, dict) else [(("event", "occurred"), occurred)])
+        for loc, value in occ_loc:
+            checks.append((loc, _partial_start(value)))
+        for loc, value in checks:
+            if value is not None and value > today:
+                self.at(loc, "E204", f"{label('case', loc)} {value.isoformat()} 晚于今天（{today.isoformat()}）：请核对日期")
+
+        if isinstance(occurred, dict):
+            a, b = _partial_key(occurred.get("from")), _partial_key(occurred.get("to"))
+            if a and b and a[:len(b)] > b[:len(a)]:
+                self.at(("event", "occurred", "to"), "E203", "event.occurred 的结束时间（to）早于开始时间（from）")
+
+        prev: dt.date | None = None
+        for i in range(len(steps)):
+            cur = self.date("process", "steps", i, "date")
+            end = self.date("process", "steps", i, "end")
+            if cur and prev and cur < prev:
+                self.at(("process", "steps", i, "date"), "E203",
+                        f"第 {i + 1} 个环节的日期 {cur} 早于上一个环节的日期 {prev}：环节应按时间先后排列")
+            if cur and end and end < cur:
+                self.at(("process", "steps", i, "end"), "E203", f"第 {i + 1} 个环节的结束日期 {end} 早于其开始日期 {cur}")
+            step = _get(d, "process", "steps", i, "step")
+            if cur and decided and cur > decided and step not in model.STEPS_AFTER_DECISION:
+                self.at(("result", "decided"), "E203",
+                        f"认定日期 {decided} 早于第 {i + 1} 个环节 “{step}” 的日期 {cur}：只有 "
+                        f"{'、'.join(model.STEPS_AFTER_DECISION)} 可以在认定之后")
+            prev = cur or prev
+
+        if decided:
+            completed = self.date("correction", "completed")
+            if completed and completed < decided:
+                self.at(("correction", "completed"), "E203", f"纠错完成日期 {completed} 早于认定日期 {decided}")
+            for i in range(len(_list(d, "follow_ups"))):
+                fu = self.date("follow_ups", i, "date")
+                if fu and fu < decided:
+                    self.at(("follow_ups", i, "date"), "E203", f"回访日期 {fu} 早于认定日期 {decided}：回访应在认定之后")
+            if published and published < decided and scope == "公开":
+                self.at(("disclosure", "published"), "E203", f"公开日期 {published} 早于认定日期 {decided}")
+        prev = published if scope == "公开" else None
+        for i in range(len(_list(d, "revisions"))):
+            rev = self.date("revisions", i, "date")
+            if rev and prev and rev < prev:
+                what = "公开日期" if i == 0 or prev == published else "上一条更正的日期"
+                self.at(("revisions", i, "date"), "E203", f"更正日期 {rev} 早于{what} {prev}：更正记录应在公开之后、按时间先后排列")
+            prev = rev or prev
+        if scope == "公开" and published and published > today:
+            self.at(("disclosure", "published"), "N001",
+                    f"定时公开：本案例将于 {published} 起出现在网站上，在此之前不会出现在任何页面、搜索或数据文件中")
+
+
+# ---------------------------------------------------------------- whole run
+@dataclass
+class Record:
+    """A record that passed every check of its own, with what the site needs to know."""
+
+    path: str
+    case: model.Case
+
+    @property
+    def id(self) -> str:
+        return self.case.id
+
+
+@dataclass
+class CheckResult:
+    diagnostics: list[Diagnostic]
+    records: list[Record]  # every valid record, public or not
+    catalogs: Catalogs
+    files: int
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == "warning")
+
+
+def load_catalogs(regions_path: Path, circ_path: Path, display: Any = str) -> Catalogs:
+    cat = Catalogs()
+    rdoc, regions = check_regions(regions_path, display(regions_path))
+    cdoc, circs = check_circumstances(circ_path, display(circ_path))
+    cat.docs = [rdoc, cdoc]
+    if regions is None or circs is None:
+        cat.ok = False
+    else:
+        cat.root, cat.regions, cat.circumstances = regions.root, regions.regions, circs
+    return cat
+
+
+def allows_of(data: Any) -> list[tuple[str, str]]:
+    out = []
+    for a in _list(data, "disclosure", "allow"):
+        if isinstance(a, dict) and isinstance(a.get("code"), str) and isinstance(a.get("text"), str):
+            out.append((a["code"], a["text"]))
+    return out
+
+
+def check_record(doc: Document, catalogs: Catalogs, today: dt.date, stem: str) -> model.Case | None:
+    if doc.root is None:
+        return None
+    case = validate_schema(doc, model.CaseAdapter, "case")
+    RecordRules(doc, catalogs, today).run(stem)
+    named = _get(doc.data, "subject", "named") is True
+    scan_document(doc, named=named, allows=allows_of(doc.data))
+    return case if doc.ok else None
+
+
+def cross_record(docs: list[tuple[Document, Path]], records: dict[str, Record]) -> None:
+    by_id: dict[str, list[Document]] = {}
+    for doc, _ in docs:
+        rid = doc.data.get("id") if isinstance(doc.data, dict) else None
+        if isinstance(rid, str):
+            by_id.setdefault(rid, []).append(doc)
+    scope = {rid: _get(ds[0].data, "disclosure", "scope") for rid, ds in by_id.items()}
+    for rid, ds in by_id.items():
+        if len(ds) > 1:
+            for doc in ds:
+                others = "、".join(o.path for o in ds if o is not doc)
+                node = doc.root.get("id")
+                doc.error(node.line, node.col, "E202", f"id “{rid}” 重复，也出现在 {others}：每个案例的 id 必须唯一且永不复用")
+    for doc, _ in docs:
+        for i, ref in enumerate(_list(doc.data, "related")):
+            if not isinstance(ref, str):
+                continue
+            node, pos, found = position(doc, ("related", i))
+            line, col = value_pos(node, pos)
+            if ref not in by_id:
+                hint = _suggest(ref, by_id)
+                doc.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{hint}请核对编号")
+            elif scope.get(ref) != "公开":
+                doc.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
+
+
+def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
+                context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None) -> CheckResult:
+    """Check the given record files (path, display path). `context_files` are other records that
+    references and duplicate ids are resolved against but whose own problems are not reported."""
+    reported: list[tuple[Document, Path]] = []
+    valid: dict[str, Record] = {}
+    for path, display in case_files:
+        doc = load_file(path, display, confine_to=confine_to)
+        case = check_record(doc, catalogs, today, path.stem) if doc.root is not None else None
+        reported.append((doc, path))
+        if case is not None:
+            valid[doc.path] = Record(doc.path, case)
+    context: list[tuple[Document, Path]] = []
+    seen = {p.resolve() for p, _ in case_files}
+    for path, display in context_files or []:
+        if path.resolve() in seen:
+            continue
+        doc = load_file(path, display, confine_to=confine_to)
+        if doc.root is not None:
+            context.append((doc, path))
+    everything = [(d, p) for d, p in reported + context if isinstance(d.data, dict)]
+    cross_record(everything, valid)
+    diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]
+    for doc, _ in reported:
+        diags.extend(doc.diagnostics)
+    context_paths = {d.path for d, _ in context}
+    diags = [x for x in diags if x.path not in context_paths]
+    records = [r for d, _ in reported if (r := valid.get(d.path)) and d.ok]
+    records.sort(key=lambda r: r.id)
+    from .diagnostics import sort_diagnostics
+    return CheckResult(sort_diagnostics(diags), records, catalogs, len(case_files) + len(catalogs.docs))
+
+
+def record_files(folder: Path, display: Any = str) -> list[tuple[Path, str]]:
+    return [(p, display(p)) for p in iter_record_files(folder)]

@@ -1,0 +1,133 @@
+"""The `portal` command. The only place (with the MkDocs adapter) that turns diagnostics into exit codes."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from .check import CheckResult, check_paths, load_catalogs, record_files
+from .diagnostics import Diagnostic, sort_diagnostics, summary_line, to_json
+from .load import iter_record_files
+from .model import json_schema
+from .project import Project
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: exit 2, in Chinese
+        self.print_usage(sys.stderr)
+        print(f"portal：用法错误：{message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _expand(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    files: list[tuple[Path, str]] = []
+    missing: list[Diagnostic] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            for f in iter_record_files(p):
+                files.append((f, str(Path(given) / f.relative_to(p))))
+        elif p.exists() or p.is_symlink():
+            files.append((p, given))
+        else:
+            missing.append(Diagnostic.make(given, 1, 1, "E001", "文件不存在：请检查路径"))
+    return files, missing
+
+
+def run_check(project: Project, paths: Sequence[str] = ()) -> CheckResult:
+    catalogs = load_catalogs(project.regions_path, project.circumstances_path, lambda p: project.display(p))
+    every = record_files(project.cases_dir, project.display)
+    if not paths:
+        return check_paths(every, catalogs, project.today, confine_to=project.cases_dir)
+    files, missing = _expand(paths)
+    catalog_files = {project.regions_path.resolve(), project.circumstances_path.resolve()}
+    files = [(p, d) for p, d in files if p.resolve() not in catalog_files]  # catalogs are always checked
+    result = check_paths(files, catalogs, project.today, context_files=every)
+    result.diagnostics = sort_diagnostics(result.diagnostics + missing)
+    return result
+
+
+def cmd_check(args: argparse.Namespace, project: Project) -> int:
+    result = run_check(project, args.paths)
+    if args.format == "json":
+        print(to_json(result.diagnostics, result.files))
+    else:
+        for d in result.diagnostics:
+            print(d.format())
+        print(summary_line(result.diagnostics, result.files), file=sys.stderr)
+    if result.errors or (args.strict and result.warnings):
+        return 1
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, project: Project) -> int:
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_build(args: argparse.Namespace, project: Project) -> int:
+    from .build import build_site
+
+    return build_site(project, site_dir=Path(args.site_dir) if args.site_dir else None, strict=args.strict)
+
+
+def cmd_new(args: argparse.Namespace, project: Project) -> int:
+    from .template import new_record
+
+    return new_record(project, args)
+
+
+def cmd_serve(args: argparse.Namespace, project: Project) -> int:
+    from .build import serve
+
+    return serve(project, args.dev_addr)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="portal", description="容错纠错案例公开平台：检查记录、生成网站")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--cases", metavar="DIR", help="案例记录所在目录（默认：项目的 cases/）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("check", parents=[common], help="检查案例记录和目录")
+    p.add_argument("paths", nargs="*", metavar="PATH", help="要检查的文件或目录（默认：全部）")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--strict", action="store_true", help="警告也视为失败")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("build", parents=[common], help="检查并生成整个网站")
+    p.add_argument("--site-dir", metavar="DIR")
+    p.add_argument("--strict", action="store_true")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("new", parents=[common], help="新建一条案例记录")
+    p.add_argument("--kind", choices=("容错", "澄清"))
+    p.add_argument("--region")
+    p.add_argument("--title")
+    p.add_argument("--year", type=int)
+    p.add_argument("--prefix", help="编号前缀，如 XA")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("serve", parents=[common], help="本地预览，修改后自动重建")
+    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("schema", parents=[common], help="输出案例记录的 JSON Schema")
+    p.set_defaults(func=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    try:
+        project = Project.find(cases=args.cases)
+    except ValueError as e:  # e.g. a malformed PORTAL_TODAY
+        print(f"portal：配置错误：{e}", file=sys.stderr)
+        return 2
+    return int(args.func(args, project) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,305 @@
+"""Stage 1: load YAML safely, keeping the line and column of every key and value.
+
+We build our own tree from libyaml's events (C parser) instead of using a Loader so that
+anchors, aliases, tags, duplicate keys and extra documents are *seen* and reported, never
+silently resolved, and so that deep nesting cannot exhaust the Python stack.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from .diagnostics import Diagnostic
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 64  # far above any record (depth ~5); stops nesting bombs cheaply
+
+_Parser = getattr(yaml, "CParser", None)
+_resolver = Resolver()
+_constructor = SafeConstructor()
+_Y = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {
+    _Y + "null": lambda n: None,
+    _Y + "bool": _constructor.construct_yaml_bool,
+    _Y + "int": _constructor.construct_yaml_int,
+    _Y + "float": _constructor.construct_yaml_float,
+    _Y + "timestamp": _constructor.construct_yaml_timestamp,
+    _Y + "str": lambda n: n.value,
+}
+_COLLECTION_TAGS = {_Y + "map", _Y + "seq"}
+
+
+class Node:
+    """A YAML value with its position (1-based line and column)."""
+
+    __slots__ = ("kind", "value", "raw", "line", "col", "end_line", "end_col", "style")
+
+    def __init__(self, kind: str, value: Any, line: int, col: int, raw: str | None = None, style: str | None = None):
+        self.kind = kind  # "map" | "seq" | "scalar"
+        # map: dict[str, tuple[Node, Node]] (key node, value node); seq: list[Node]; scalar: python value
+        self.value = value
+        self.raw = raw  # the scalar's text as written (after YAML unescaping)
+        self.line = line
+        self.col = col
+        self.end_line = line
+        self.end_col = col
+        self.style = style
+
+    def get(self, key: str) -> "Node | None":
+        if self.kind == "map" and key in self.value:
+            return self.value[key][1]
+        return None
+
+    def key_node(self, key: str) -> "Node | None":
+        if self.kind == "map" and key in self.value:
+            return self.value[key][0]
+        return None
+
+
+@dataclass
+class Document:
+    path: str  # as it should appear in diagnostics
+    root: Node | None = None
+    data: Any = None
+    lines: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.root is not None and not any(d.severity == "error" for d in self.diagnostics)
+
+    def error(self, line: int, col: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.make(self.path, line, col, code, message))
+
+    def locate(self, node: Node, needle: str) -> tuple[int, int]:
+        """Line and column of `needle` inside the source span of a scalar node (node start if not found)."""
+        if needle and self.lines:
+            first, last = node.line - 1, min(node.end_line, len(self.lines)) - 1
+            for i in range(first, last + 1):
+                text = self.lines[i]
+                start = node.col - 1 if i == first else 0
+                pos = text.find(needle, start)
+                if pos >= 0:
+                    return i + 1, pos + 1
+        return node.line, node.col
+
+
+def to_data(node: Node | None) -> Any:
+    """Plain Python data for validation. Empty mapping values are dropped (treated as absent)."""
+    if node is None:
+        return None
+    if node.kind == "scalar":
+        return node.value
+    if node.kind == "seq":
+        return [to_data(n) for n in node.value]
+    return {k: to_data(v) for k, (_, v) in node.value.items() if not (v.kind == "scalar" and v.value is None)}
+
+
+def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    col = len(before) - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _construct_scalar(ev: ScalarEvent) -> tuple[Any, str | None]:
+    """Resolve and construct a scalar the way yaml.safe_load would. Returns (value, error)."""
+    tag = ev.tag
+    if tag == "!":
+        return ev.value, None
+    if tag is None:
+        tag = _resolver.resolve(ScalarNode, ev.value, ev.implicit)
+    build = _SCALAR_TAGS.get(tag)
+    if build is None:
+        return ev.value, f"不允许使用 YAML 标签 {tag.replace(_Y, '!!')}：请删除标签，直接写值"
+    try:
+        return build(ScalarNode(tag, ev.value)), None
+    except (ConstructorError, ValueError, OverflowError):
+        # e.g. "2023-02-30" resolves as a timestamp but is no real day: keep the text,
+        # the schema check reports it as a malformed date.
+        return ev.value, None
+
+
+def parse_text(doc: Document, text: str, top: str = "map") -> None:
+    """Fill doc.root / doc.data from YAML text, collecting E002–E005 into doc.diagnostics."""
+    doc.lines = text.splitlines()
+    stack: list[list[Any]] = []  # frames: [node, pending_key_node_or_None]
+    root: Node | None = None
+    documents = 0
+    try:
+        parser = _Parser(text) if _Parser else yaml.SafeLoader(text)
+        while True:
+            ev = parser.get_event()
+            if ev is None:
+                break
+            line, col = ev.start_mark.line + 1, ev.start_mark.column + 1
+            if isinstance(ev, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    doc.error(line, col, "E003", "一个文件只能包含一个 YAML 文档：请删除第二个 “---” 及其后的内容，或拆成另一个文件")
+                    break
+                continue
+            anchor = getattr(ev, "anchor", None)
+            if isinstance(ev, AliasEvent):
+                doc.error(line, col, "E003", f"不允许使用 YAML 别名 *{ev.anchor}：请把内容直接写出来")
+                # keep the alias text literally: it is reported, never resolved
+                node = Node("scalar", f"*{ev.anchor}", line, col, raw=f"*{ev.anchor}")
+            elif isinstance(ev, ScalarEvent):
+                if anchor:
+                    doc.error(line, col, "E003", f"不允许使用 YAML 锚点 &{anchor}：请删除锚点")
+                value, err = _construct_scalar(ev)
+                if err:
+                    doc.error(line, col, "E003", err)
+                node = Node("scalar", value, line, col, raw=ev.value, style=ev.style)
+                node.end_line, node.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1
+            elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
+                if anchor:
+                    doc.error(line, col, "E003", f"不允许使用 YAML 锚点 &{anchor}：请删除锚点")
+                if ev.tag and not ev.implicit and ev.tag not in _COLLECTION_TAGS:
+                    doc.error(line, col, "E003", f"不允许使用 YAML 标签 {ev.tag.replace(_Y, '!!')}：请删除标签")
+                if len(stack) >= MAX_DEPTH:
+                    doc.error(line, col, "E003", f"嵌套层级超过 {MAX_DEPTH} 层，不是有效的案例记录")
+                    return
+                is_map = isinstance(ev, MappingStartEvent)
+                node = Node("map" if is_map else "seq", {} if is_map else [], line, col)
+            elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
+                done = stack.pop()[0]
+                done.end_line, done.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1
+                continue
+            else:  # stream/document end
+                continue
+
+            if not stack:
+                root = node
+            else:
+                frame = stack[-1]
+                parent: Node = frame[0]
+                if parent.kind == "seq":
+                    parent.value.append(node)
+                elif frame[1] is None:  # this node is a key
+                    if node.kind != "scalar":
+                        doc.error(line, col, "E103", "键必须是简单的文字，不能是列表或映射")
+                    frame[1] = node
+                else:
+                    key_node: Node = frame[1]
+                    frame[1] = None
+                    key = "" if key_node.raw is None else str(key_node.raw)
+                    if key in parent.value:
+                        first = parent.value[key][0]
+                        doc.error(key_node.line, key_node.col, "E004",
+                                  f"键 “{key}” 重复（第一次出现在第 {first.line} 行）：请删除或合并其中一个")
+                    else:
+                        parent.value[key] = (key_node, node)
+            if node.kind != "scalar":
+                stack.append([node, None])
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = e.problem or "无法解析"
+        doc.error(line, col, "E002", f"YAML 语法错误（{problem}）：请检查这一行及上一行的缩进、冒号和引号")
+        return
+    except yaml.YAMLError as e:  # reader errors: forbidden control characters
+        pos = getattr(e, "position", 0) or 0
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        doc.error(line, col, "E002", "文件中含有不允许的控制字符：请删除它")
+        return
+
+    if root is None or (root.kind == "scalar" and root.value is None):
+        doc.error(1, 1, "E005", "文件是空的：请按格式填写内容")
+        return
+    if root.kind != top:
+        what = "映射：应由 “字段: 值” 的行组成" if top == "map" else "列表：每一项以 “- ” 开头"
+        doc.error(root.line, root.col, "E005", f"文件顶层不是{what}")
+        return
+    doc.root = root
+    doc.data = to_data(root)
+
+
+def is_inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def load_file(path: Path, display: str | None = None, confine_to: Path | None = None, top: str = "map") -> Document:
+    """Read and parse one YAML file. Never raises for bad input; problems land in .diagnostics."""
+    doc = Document(path=display or str(path))
+    try:
+        if confine_to is not None and not is_inside(path, confine_to):
+            doc.error(1, 1, "E001", f"文件是指向 {confine_to.name}/ 之外的符号链接，出于安全原因拒绝读取：请把记录文件本身放进 {confine_to.name}/")
+            return doc
+        size = os.stat(path).st_size
+        if size > MAX_BYTES:
+            doc.error(1, 1, "E003", f"文件大小 {size} 字节，超过 1 MiB 上限：请精简内容")
+            return doc
+        raw = path.read_bytes()
+    except OSError as e:
+        doc.error(1, 1, "E001", f"无法读取文件（{e.strerror or e}）")
+        return doc
+    parse_bytes(doc, raw, top)
+    return doc
+
+
+def parse_bytes(doc: Document, raw: bytes, top: str = "map") -> Document:
+    if len(raw) > MAX_BYTES:
+        doc.error(1, 1, "E003", f"文件大小 {len(raw)} 字节，超过 1 MiB 上限：请精简内容")
+        return doc
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line, col = _line_of_offset(raw, e.start)
+        doc.error(line, col, "E001", "文件不是 UTF-8 编码：请用 UTF-8 另存（例如在编辑器中选择 “UTF-8” 编码）")
+        return doc
+    if "\x00" in text:
+        pos = text.index("\x00")
+        doc.error(text.count("\n", 0, pos) + 1, 1, "E001", "文件含有 NUL 字符，不是文本文件")
+        return doc
+    parse_text(doc, text, top)
+    return doc
+
+
+def iter_record_files(folder: Path) -> Iterator[Path]:
+    """Every *.yaml / *.yml below folder, sorted, hidden files and folders skipped."""
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            if name.endswith((".yaml", ".yml")):
+                yield Path(dirpath) / name
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A full date from a YAML value, or None."""
+    if isinstance(value, dt.datetime):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

@@ -1,0 +1,225 @@
+"""Privacy and markup rules over free text (E301–E306, W301, E401).
+
+Pure functions over strings: each hit carries its code, span and a Chinese message. Positions
+in the YAML file are resolved by the caller. Every detector is conservative where a false alarm
+would block honest text (document numbers, dates, amounts), and `disclosure.allow` exists for
+the rare true exception (an official hotline, say).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    start: int
+    end: int
+    text: str
+    message: str
+
+
+# ---- check digits ----
+_GB_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_GB_CHECK = "10X98765432"
+
+
+def gb11643_valid(id18: str) -> bool:
+    """GB 11643-1999 check digit of an 18-character resident ID."""
+    if len(id18) != 18 or not id18[:17].isdigit():
+        return False
+    total = sum(int(c) * w for c, w in zip(id18[:17], _GB_WEIGHTS))
+    return _GB_CHECK[total % 11] == id18[17].upper()
+
+
+def luhn_valid(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def _plausible_birth(yyyymmdd: str) -> bool:
+    try:
+        born = dt.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= born.year <= 2100
+
+
+# ---- number-like runs: IDs, bank cards ----
+_ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
+_ID15 = re.compile(r"(?<![0-9])[1-8]\d{14}(?![0-9])")
+_CARD = re.compile(r"(?<![0-9])\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?(?![0-9])")
+_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)\s?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{4}){2}(?![0-9])")
+_LANDLINE = re.compile(
+    r"(?<![0-9])(?:[(（]0\d{2,3}[)）]\s?|(?:(?:\+|00)\s?86[\s\-]?)?0\d{2,3}[\s\-]?)[2-9]\d{2,3}[\s\-]?\d{4}(?![0-9])"
+)
+_PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|联系方式|号码)[：:\s]*(\d[\d\s\-]{5,}\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
+
+# ---- addresses below street level ----
+_NUM = r"(?:\d+|[一二三四五六七八九十百零〇两]+)"
+_ADDRESS = re.compile(
+    rf"(?:[路街巷道弄]{_NUM}号)|(?:(?<![第\d一二三四五六七八九十百零〇两]){_NUM}(?:号楼|栋|幢|单元|室))|(?:门牌号?[：:]?\s*{_NUM})"
+)
+
+# ---- raw HTML and unsafe links ----
+# A tag starts with "<" or "</" directly followed by a letter, as browsers parse it ("a < b" is text).
+_HTML = re.compile(r"</?[A-Za-z][A-Za-z0-9\-]*(?:[\s/][^<>]*)?>|<!--|<\?|<!\[CDATA\[|<![A-Za-z]")
+_LINK_TARGET = re.compile(r"\]\(\s*<?\s*([^)\s>]*)|^\s*\[[^\]]+\]:\s*<?(\S+)|<([A-Za-z][A-Za-z0-9+.\-]*:[^>\s]*)>", re.M)
+_SAFE_SCHEME = re.compile(r"^(?:https?://|mailto:|#|/|\.|[^:]*$)", re.I)
+
+# ---- personal names ----
+# Common single and compound surnames (百家姓, the frequent ones). A name is only suspected where it
+# follows an official title or precedes 同志, so ordinary words starting with these characters pass.
+_SURNAMES_1 = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝")
+_SURNAMES_2 = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木", "独孤")
+_TITLES = (
+    "党委书记", "党组书记", "党支部书记", "总支书记", "副书记", "书记", "副局长", "局长", "副主任", "主任", "副科长", "科长",
+    "副处长", "处长", "副厅长", "厅长", "副县长", "县长", "副区长", "区长", "副市长", "市长", "副镇长", "镇长", "副乡长", "乡长",
+    "村长", "站长", "所长", "队长", "组长", "总经理", "副经理", "经理", "董事长", "院长", "校长", "部长", "主席", "社长",
+    "会长", "科员", "专员", "调研员", "干部", "职工", "工作人员", "负责人", "法定代表人", "委员", "秘书长", "主管", "网格员",
+)
+_HAN = r"[\u4e00-\u9fff]"
+_SURNAME = "(?:" + "|".join(_SURNAMES_2) + "|[" + _SURNAMES_1 + "])"
+_TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
+# What may follow a name: punctuation, end of text, or a particle that cannot begin a given name.
+_AFTER = r"(?=$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领|主持|负责)"
+_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_ALT})(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
+_NAME_BEFORE_COMRADE = re.compile(rf"(?<!{_HAN})(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}})同志")
+_NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
+_ANON = re.compile(rf"{_SURNAME}某")
+# Two characters that start with a surname but are ordinary words after a title.
+_NOT_NAMES = {
+    "于是", "于今", "高度", "任期", "任职", "全面", "方面", "安全", "明确", "及时", "同时", "时间", "常务", "万元",
+    "金额", "江段", "和村", "向上", "向群", "将其", "将该", "为此", "为民", "成立", "成员", "应当", "应急", "关于",
+    "严格", "严重", "时任", "党员", "党委", "宁可", "单位", "文件", "华为", "路段", "路口", "周边", "周末", "石材",
+    "余额", "康复", "温度", "龙头", "于年", "左右", "包括", "甘于", "申请", "申报", "牛奶", "车辆", "项目", "连续",
+    "简单", "宫廷", "苗木", "景区", "管理", "毕业", "齐全", "司法", "卫生", "平安", "尚未", "乔木", "季度", "解决",
+    "计划", "谷物", "戴帽", "卓有", "伍后", "房屋", "房产", "曲线", "池塘", "宗教", "桂花", "商户", "商业", "沙石",
+    "荣誉", "古村", "吉祥", "师生", "和谐", "查处", "查明", "查实", "查证", "边界", "池内", "明显", "明知", "林业",
+    "林地", "程序", "程度", "黄河", "童装", "梅花", "雷雨", "龙门", "范围", "陆续", "江水", "鲁莽", "麻烦", "艾滋",
+}
+
+
+def _digits(s: str) -> str:
+    return re.sub(r"\D", "", s)
+
+
+def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
+    return any(span[0] < b and a < span[1] for a, b in taken)
+
+
+def scan_numbers(text: str) -> list[Hit]:
+    hits: list[Hit] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(code: str, m: re.Match[str], message: str) -> None:
+        hits.append(Hit(code, m.start(), m.end(), m.group(0), message))
+        taken.append(m.span())
+
+    for m in _ID18.finditer(text):
+        s = m.group(0)
+        if gb11643_valid(s):
+            add("E301", m, f"含有居民身份证号码 “{s[:6]}…”：公开记录不得出现身份证号，请删除")
+        elif _plausible_birth(s[6:14]) and not luhn_valid(s):
+            add("W301", m, f"“{s}” 形似身份证号但校验位不符：请确认它不是证件号，必要时删除")
+    for m in _ID15.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        s = m.group(0)
+        if _plausible_birth("19" + s[6:12]):
+            add("E301", m, f"含有 15 位居民身份证号码 “{s[:6]}…”：公开记录不得出现身份证号，请删除")
+    for m in _CARD.finditer(text):
+        if _overlaps(m.span(), taken):
+            continue
+        d = _digits(m.group(0))
+        if not 16 <= len(d) <= 19:
+            continue
+        if luhn_valid(d):
+            add("E303", m, f"含有银行卡号 “{d[:4]}…”：公开记录不得出现银行卡号，请删除")
+        else:
+            add("W301", m, f"“{m.group(0)}” 形似银行卡号但校验位不符：请确认它不是卡号，必要时删除")
+    for rx in (_MOBILE, _LANDLINE):
+        for m in rx.finditer(text):
+            if not _overlaps(m.span(), taken):
+                add("E302", m, f"含有电话号码 “{m.group(0)}”：公开记录不得出现个人电话，请删除；官方热线可在 disclosure.allow 中说明")
+    for m in _PHONE_CONTEXT.finditer(text):
+        if not _overlaps(m.span(1), taken) and len(_digits(m.group(1))) >= 7:
+            hits.append(Hit("E302", m.start(1), m.end(1), m.group(1),
+                            f"含有电话号码 “{m.group(1)}”：公开记录不得出现个人电话，请删除"))
+    return hits
+
+
+def scan_names(text: str) -> list[Hit]:
+    hits = []
+    for rx in (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL):
+        for m in rx.finditer(text):
+            name = m.group("name")
+            if name[:2] in _NOT_NAMES or "某" in name:
+                continue
+            surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
+            hits.append(Hit("E305", m.start("name"), m.end("name"), name,
+                            f"疑似完整人名 “{name}”：应匿名写作 “{surname}某”；若官方已公开全名，"
+                            "请设 subject.named: true 并在 sources 中注明出处"))
+    return hits
+
+
+def display_names_person(display: str) -> bool:
+    """True when a subject's public name follows surname + 某 (李某, 欧阳某甲, 王某1)."""
+    return bool(_ANON.search(display))
+
+
+def scan_text(text: str, names: bool = True) -> list[Hit]:
+    """All privacy and markup hits in one text value."""
+    hits: list[Hit] = []
+    if any(c.isdigit() for c in text):
+        hits += scan_numbers(text)
+        for m in _ADDRESS.finditer(text):
+            hits.append(Hit("E306", m.start(), m.end(), m.group(0),
+                            f"含有精确到门牌、楼栋或房间的地址 “{m.group(0)}”：只写到街道（乡镇）一级"))
+    elif "门牌" in text or "单元" in text or "栋" in text or "室" in text or "号" in text:
+        for m in _ADDRESS.finditer(text):
+            hits.append(Hit("E306", m.start(), m.end(), m.group(0),
+                            f"含有精确到门牌、楼栋或房间的地址 “{m.group(0)}”：只写到街道（乡镇）一级"))
+    if "@" in text:
+        for m in _EMAIL.finditer(text):
+            hits.append(Hit("E304", m.start(), m.end(), m.group(0),
+                            f"含有电子邮箱 “{m.group(0)}”：公开记录不得出现个人邮箱，请删除"))
+    if "<" in text or "](" in text or "]:" in text:
+        for m in _HTML.finditer(text):
+            hits.append(Hit("E401", m.start(), m.end(), m.group(0),
+                            f"含有 HTML 标记 “{m.group(0)[:40]}”：只能使用简单 Markdown（段落、列表、强调、链接），请删除"))
+        for m in _LINK_TARGET.finditer(text):
+            target = next(g for g in m.groups() if g is not None)
+            if target and not _SAFE_SCHEME.match(target):
+                start = m.start() + m.group(0).find(target)
+                hits.append(Hit("E401", start, start + len(target), target,
+                                f"链接地址 “{target[:40]}” 不安全：只允许 http、https 或 mailto 链接"))
+    if names:
+        hits += scan_names(text)
+    return hits
+
+
+def apply_allow(text: str, hits: list[Hit], allows: list[tuple[str, str]]) -> list[Hit]:
+    """Drop hits covered by an exact `disclosure.allow` text for the same code."""
+    if not allows:
+        return hits
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for code, allowed in allows:
+        if not allowed:
+            continue
+        pos = text.find(allowed)
+        while pos >= 0:
+            spans.setdefault(code, []).append((pos, pos + len(allowed)))
+            pos = text.find(allowed, pos + 1)
+    return [h for h in hits if not any(a <= h.start and h.end <= b for a, b in spans.get(h.code, ()))]

@@ -1,0 +1,79 @@
+"""Where a portal project keeps its parts (like mkdocs: the project in the current directory)."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml may carry !!python/name and !ENV tags meant for MkDocs; we only read plain keys."""
+
+
+_ConfigLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def build_date() -> dt.date:
+    """The build date: PORTAL_TODAY (YYYY-MM-DD) for reproducible builds and tests, else today."""
+    value = os.environ.get("PORTAL_TODAY")
+    if value:
+        return dt.date.fromisoformat(value)
+    return dt.date.today()
+
+
+@dataclass
+class Project:
+    root: Path
+    cases_dir: Path
+    docs_dir: Path
+    site_dir: Path
+    today: dt.date
+    config: dict[str, Any]
+
+    @property
+    def regions_path(self) -> Path:
+        return self.docs_dir / "data" / "regions.yaml"
+
+    @property
+    def circumstances_path(self) -> Path:
+        return self.docs_dir / "data" / "circumstances.yaml"
+
+    def display(self, path: Path) -> str:
+        """Paths in messages are relative to where the command ran, as staff typed them."""
+        try:
+            return os.path.relpath(path, Path.cwd())
+        except ValueError:
+            return str(path)
+
+    @classmethod
+    def find(cls, root: Path | None = None, cases: str | None = None, today: dt.date | None = None) -> "Project":
+        root = (root or Path.cwd()).resolve()
+        config: dict[str, Any] = {}
+        cfg_file = root / "mkdocs.yml"
+        if cfg_file.is_file():
+            try:
+                loaded = yaml.load(cfg_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)
+                config = loaded if isinstance(loaded, dict) else {}
+            except (yaml.YAMLError, OSError, UnicodeDecodeError):
+                config = {}
+        options = plugin_options(config)
+        cases_dir = Path(cases) if cases else root / str(options.get("cases", "cases"))
+        return cls(
+            root=root,
+            cases_dir=cases_dir.resolve() if cases else cases_dir,
+            docs_dir=root / str(config.get("docs_dir", "content")),
+            site_dir=root / str(config.get("site_dir", "site")),
+            today=today or build_date(),
+            config=config,
+        )
+
+
+def plugin_options(config: dict[str, Any]) -> dict[str, Any]:
+    for entry in config.get("plugins", []) or []:
+        if isinstance(entry, dict) and "portal" in entry:
+            return entry["portal"] or {}
+    return {}

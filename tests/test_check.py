@@ -1,0 +1,119 @@
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_paths, load_catalogs, record_files
+from tests.conftest import ROOT, TODAY, base_record
+
+CATALOGS = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+
+
+def check_text(tmp_path: Path, text: str, name: str = "XA-2024-001.yaml", today: dt.date = TODAY):
+    f = tmp_path / name
+    f.write_text(text, encoding="utf-8")
+    return check_paths(record_files(tmp_path), CATALOGS, today)
+
+
+def found(result) -> list[tuple[str, int]]:
+    return [(d.code, d.line) for d in result.diagnostics]
+
+
+def test_examples_pass_with_one_scheduled_note():
+    result = check_paths(record_files(ROOT / "cases"), CATALOGS, TODAY)
+    assert result.errors == 0 and result.warnings == 0, [d.format() for d in result.diagnostics]
+    assert [d.code for d in result.diagnostics] == ["N001"]
+    assert len(result.records) >= 16
+
+
+def test_examples_cover_the_format():
+    records = [r.case for r in check_paths(record_files(ROOT / "cases"), CATALOGS, TODAY).records]
+    assert {c.kind for c in records} == {"容错", "澄清"}
+    assert {c.result.outcome for c in records} == {"免予问责", "不予问责", "从轻处理", "减轻处理", "澄清正名"}
+    assert {c.process.initiation for c in records} == {"本人申请", "单位申请", "组织推荐", "主动启动", "事前报备"}
+    assert any(c.subject.type == "集体" for c in records)
+    assert any(c.correction for c in records) and any(c.follow_ups for c in records)
+    assert any(c.revisions for c in records) and any(c.related for c in records) and any(c.sources for c in records)
+    assert any(c.disclosure.scope == "内部" for c in records)
+    assert any(c.disclosure.published and c.disclosure.published > TODAY for c in records)
+    batches = {}
+    for c in records:
+        if c.typical:
+            batches.setdefault(c.typical, []).append(c.id)
+    assert 8 in {len(v) for v in batches.values()}
+
+
+def test_all_problems_of_a_file_in_one_run(tmp_path):
+    text = base_record().replace("outcome: 免予问责", "outcome: 免于问责").replace("domain: 招商引资", "domain: 招商")
+    text = text.replace("summary: 事件经过。", "summary: 联系 13812345678。")
+    assert sorted(c for c, _ in found(check_text(tmp_path, text))) == ["E104", "E104", "E302"]
+
+
+def test_problems_of_every_file_in_one_run(tmp_path):
+    (tmp_path / "XA-2024-002.yaml").write_text(base_record().replace("XA-2024-001", "XA-2024-002").replace("title: ", "title: 短\n#"), encoding="utf-8")
+    result = check_text(tmp_path, base_record().replace("region: 雁塔区", "region: 火星"))
+    assert {d.path.rsplit("/", 1)[-1] for d in result.diagnostics} == {"XA-2024-001.yaml", "XA-2024-002.yaml"}
+
+
+def test_allow_acknowledges_an_official_hotline(tmp_path):
+    text = base_record().replace("summary: 事件经过。", "summary: 监督电话 029-87654321。")
+    assert [c for c, _ in found(check_text(tmp_path, text))] == ["E302"]
+    allowed = text + "  allow:\n    - {code: E302, text: 029-87654321, reason: 市纪委监委公开的监督电话}\n"
+    assert found(check_text(tmp_path, allowed)) == []
+    # the allow entry is exact: another number in the record is still caught
+    other = allowed.replace("analysis: 分析。", "analysis: 手机 13812345678。")
+    assert [c for c, _ in found(check_text(tmp_path, other))] == ["E302"]
+
+
+def test_named_subject_needs_sources_and_allows_the_name(tmp_path):
+    text = base_record().replace("display: 雁塔区某局副局长李某", "display: 雁塔区某局副局长李建国\n  named: true")
+    assert [c for c, _ in found(check_text(tmp_path, text))] == ["E101"]
+    sourced = text + "sources:\n  - {title: 雁塔区纪委通报, issuer: 雁塔区纪委}\n"
+    assert found(check_text(tmp_path, sourced)) == []
+
+
+def test_scheduled_record_is_a_note_not_an_error(tmp_path):
+    text = base_record().replace("published: 2024-03-01", "published: 2027-01-01")
+    result = check_text(tmp_path, text)
+    assert found(result) == [("N001", 31)] and result.errors == 0
+
+
+def test_revision_dates(tmp_path):
+    text = base_record() + "revisions:\n  - {date: 2024-05-01, note: 一}\n  - {date: 2024-04-01, note: 二}\n"
+    assert found(check_text(tmp_path, text)) == [("E203", 34)]
+    early = base_record() + "revisions:\n  - {date: 2024-02-15, note: 早于公开}\n"
+    assert found(check_text(tmp_path, early)) == [("E203", 33)]
+
+
+def test_internal_record_need_not_have_published(tmp_path):
+    text = base_record().replace("scope: 公开\n  published: 2024-03-01", "scope: 内部")
+    assert found(check_text(tmp_path, text)) == []
+
+
+def test_collective_subject_needs_no_rank(tmp_path):
+    text = base_record().replace("display: 雁塔区某局副局长李某\n  rank: 县处级副职",
+                                 "display: 雁塔区某局领导班子\n  type: 集体\n  count: 5")
+    assert found(check_text(tmp_path, text)) == []
+
+
+def test_suggestions_for_typos(tmp_path):
+    text = base_record().replace("  rank: 县处级副职", "  rnak: 县处级副职\n  rank: 县处级副职")
+    msg = check_text(tmp_path, text).diagnostics[0].message
+    assert "rank" in msg
+    text = base_record().replace("initiation: 本人申请", "initiation: 本人申報")
+    assert "本人申请" in check_text(tmp_path, text).diagnostics[0].message
+
+
+def test_messages_are_chinese_and_formatted(tmp_path):
+    result = check_text(tmp_path, base_record().replace("outcome: 免予问责", "outcome: 免于问责"))
+    line = result.diagnostics[0].format()
+    assert line.startswith(str(tmp_path / "XA-2024-001.yaml") + ":26:12: E104 ")
+    assert "允许" in line
+
+
+def test_broken_catalog_is_reported(tmp_path):
+    (tmp_path / "regions.yaml").write_text("root: 西安市\nregions:\n  - {name: 雁塔区, slug: Yanta}\n  - {name: 雁塔区, slug: yt}\n", encoding="utf-8")
+    (tmp_path / "circ.yaml").write_text("- id: 先行先试\n  slug: pilot\n  title: t\n  basis: 问责条例\n  description: d\n", encoding="utf-8")
+    cat = load_catalogs(tmp_path / "regions.yaml", tmp_path / "circ.yaml")
+    got = sorted((d.code, d.line) for doc in cat.docs for d in doc.diagnostics)
+    assert got == [("E106", 3), ("E106", 4), ("E202", 4)] and not cat.ok

@@ -1,0 +1,94 @@
+from pathlib import Path
+
+from generator.load import Document, MAX_BYTES, load_file, parse_bytes, to_data
+
+
+def parse(text: str | bytes, top: str = "map") -> Document:
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    return parse_bytes(Document("t.yaml"), raw, top)
+
+
+def codes(doc: Document) -> list[tuple[str, int]]:
+    return [(d.code, d.line) for d in doc.diagnostics]
+
+
+def test_positions_of_keys_and_values():
+    doc = parse("a: 1\nb:\n  c: [x, y]\n  d: |\n    one\n    two\n")
+    assert doc.ok
+    b = doc.root.get("b")
+    assert (doc.root.key_node("b").line, doc.root.key_node("b").col) == (2, 1)
+    c = b.get("c")
+    assert (c.value[1].line, c.value[1].col) == (3, 10)
+    d = b.get("d")
+    assert doc.locate(d, "two") == (6, 5)
+    assert to_data(doc.root) == {"a": 1, "b": {"c": ["x", "y"], "d": "one\ntwo\n"}}
+
+
+def test_scalars_resolve_like_safe_load():
+    doc = parse("y: 2021\nm: 2021-05\nd: 2021-05-03\nq: '2021'\nb: true\nn: ~\n")
+    import datetime as dt
+    assert doc.data == {"y": 2021, "m": "2021-05", "d": dt.date(2021, 5, 3), "q": "2021", "b": True}
+
+
+def test_bom_is_tolerated():
+    doc = parse("\ufeffa: 1\n".encode("utf-8"))
+    assert doc.ok and doc.data == {"a": 1}
+
+
+def test_not_utf8_reports_line():
+    doc = parse("a: 1\nb: 中文\n".encode("gbk"))
+    assert codes(doc) == [("E001", 2)]
+
+
+def test_anchor_alias_tags_duplicates_documents():
+    doc = parse("a: &x 1\nb: *x\nc: !!python/name:os.system x\nd: !foo y\na: 2\n---\ne: 1\n")
+    assert sorted(codes(doc)) == [("E003", 1), ("E003", 2), ("E003", 3), ("E003", 4), ("E003", 6), ("E004", 5)]
+
+
+def test_alias_is_kept_literally_not_resolved():
+    doc = parse("a: &x secret\nb: *x\n")
+    assert doc.data["b"] == "*x"
+
+
+def test_standard_tags_are_allowed():
+    doc = parse("a: !!str 2021\nb: !!int '3'\n")
+    assert doc.ok and doc.data == {"a": "2021", "b": 3}
+
+
+def test_empty_and_non_mapping():
+    assert codes(parse("")) == [("E005", 1)]
+    assert codes(parse("# only a comment\n")) == [("E005", 1)]
+    assert codes(parse("- a\n- b\n")) == [("E005", 1)]
+    assert codes(parse("just text\n")) == [("E005", 1)]
+    assert parse("- a\n", top="seq").ok
+
+
+def test_syntax_error_line():
+    doc = parse("a: 1\nb: [1, 2\nc: 3\n")
+    assert [c for c, _ in codes(doc)] == ["E002"]
+
+
+def test_control_character_is_reported_not_raised():
+    doc = parse("a: \x07bell\n")
+    assert [c for c, _ in codes(doc)] == ["E002"]
+
+
+def test_nesting_bomb_is_refused():
+    doc = parse("a: " + "[" * 5000 + "]" * 5000 + "\n")
+    assert "E003" in [c for c, _ in codes(doc)]
+
+
+def test_size_limit(tmp_path: Path):
+    big = tmp_path / "big.yaml"
+    big.write_bytes(b"a: '" + b"x" * MAX_BYTES + b"'\n")
+    assert codes(load_file(big)) == [("E003", 1)]
+
+
+def test_unreadable_and_symlink_outside(tmp_path: Path):
+    assert codes(load_file(tmp_path / "missing.yaml")) == [("E001", 1)]
+    inside = tmp_path / "cases"
+    inside.mkdir()
+    outside = tmp_path / "secret.yaml"
+    outside.write_text("a: 1\n")
+    (inside / "link.yaml").symlink_to(outside)
+    assert codes(load_file(inside / "link.yaml", confine_to=inside)) == [("E001", 1)]

@@ -1,0 +1,87 @@
+import pytest
+
+from generator.privacy import apply_allow, gb11643_valid, luhn_valid, scan_text
+
+
+def found(text: str) -> list[tuple[str, str]]:
+    return [(h.code, h.text) for h in scan_text(text)]
+
+
+def test_check_digits():
+    assert gb11643_valid("11010519491231002X")
+    assert not gb11643_valid("110105194912310021")
+    assert luhn_valid("4111111111111111") and not luhn_valid("4111111111111112")
+
+
+@pytest.mark.parametrize("text, code", [
+    ("身份证 11010519491231002X", "E301"),
+    ("身份证 11010519491231002x", "E301"),
+    ("旧证 110105491231002", "E301"),
+    ("手机 13812345678", "E302"),
+    ("手机 138 1234 5678", "E302"),
+    ("手机 138-1234-5678", "E302"),
+    ("电话 +86 13812345678", "E302"),
+    ("电话 0086-138-1234-5678", "E302"),
+    ("座机 029-87654321", "E302"),
+    ("座机 (029)87654321", "E302"),
+    ("座机（029）8765 4321", "E302"),
+    ("座机 0917 3214567", "E302"),
+    ("卡号 4111111111111111", "E303"),
+    ("卡号 4111 1111 1111 1111", "E303"),
+    ("卡号 6222021234567894", "E303"),
+    ("邮箱 a.b@xian.gov.cn", "E304"),
+    ("雁塔区住建局副局长李建国", "E305"),
+    ("书记欧阳明华在会上", "E305"),
+    ("张三丰同志主持工作", "E305"),
+    ("姓名：赵小明", "E305"),
+    ("位于长安路123号", "E306"),
+    ("住在3号楼2单元", "E306"),
+    ("五栋三单元", "E306"),
+    ("<b>粗体</b>", "E401"),
+    ("<img src=x onerror=alert(1)>", "E401"),
+    ("<!-- 注释 -->", "E401"),
+    ("[点我](javascript:alert(1))", "E401"),
+    ("[点我]( JavaScript:alert(1))", "E401"),
+    ("[x]: data:text/html,abc", "E401"),
+    ("<vbscript:msgbox>", "E401"),
+    ("号码 110105194912310021", "W301"),
+    ("号码 4111111111111112", "W301"),
+])
+def test_detects(text, code):
+    assert code in [c for c, _ in found(text)], found(text)
+
+
+@pytest.mark.parametrize("text", [
+    "依据宝政办发〔2018〕21号文件",
+    "西政发〔2016〕3号",
+    "举报电话 12388",
+    "2016年8月2日公开，共 1290 名干部",
+    "投资 1.2 亿元，面积 3500 平方米",
+    "雁塔区住建局副局长李某",
+    "书记王某甲和主任张某1",
+    "主任高度重视，局长任期内",
+    "镇长于是决定先行先试",
+    "办公室和科室都参与了",
+    "a < b 且 c > d",
+    "[通报](https://www.xa.gov.cn/a) 和 [说明](#jieguo)",
+    "<https://www.xa.gov.cn>",
+    "编号 XA-2023-017",
+    "第三单元测验",
+    "2023-05-01 至 2023-06-30",
+])
+def test_does_not_flag_honest_text(text):
+    assert found(text) == []
+
+
+def test_honest_text_has_no_findings_at_all():
+    for text in ["依据宝政办发〔2018〕21号文件", "举报电话 12388", "共 1290 名干部", "书记王某甲和主任张某1"]:
+        assert found(text) == []
+
+
+def test_allow_silences_only_that_exact_text_and_code():
+    text = "监督电话 029-87654321，个人手机 13812345678"
+    hits = scan_text(text)
+    kept = apply_allow(text, hits, [("E302", "029-87654321")])
+    assert [h.text for h in kept] == ["13812345678"]
+    # a different code does not silence it
+    assert len(apply_allow(text, hits, [("E304", "029-87654321")])) == 2

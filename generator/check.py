@@ -10,7 +10,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from . import model
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, sort_diagnostics
 from .load import Document, Node, as_date, iter_record_files, load_file
 from .privacy import apply_allow, display_names_person, scan_names, scan_text
 
@@ -503,62 +503,80 @@ def check_record(doc: Document, catalogs: Catalogs, today: dt.date, stem: str) -
     return case if doc.ok else None
 
 
-def cross_record(docs: list[tuple[Document, Path]], records: dict[str, Record]) -> None:
-    by_id: dict[str, list[Document]] = {}
-    for doc, _ in docs:
-        rid = doc.data.get("id") if isinstance(doc.data, dict) else None
-        if isinstance(rid, str):
-            by_id.setdefault(rid, []).append(doc)
-    scope = {rid: _get(ds[0].data, "disclosure", "scope") for rid, ds in by_id.items()}
-    for rid, ds in by_id.items():
-        if len(ds) > 1:
-            for doc in ds:
-                others = "、".join(o.path for o in ds if o is not doc)
-                node = doc.root.get("id")
-                doc.error(node.line, node.col, "E202", f"id “{rid}” 重复，也出现在 {others}：每个案例的 id 必须唯一且永不复用")
-    for doc, _ in docs:
-        for i, ref in enumerate(_list(doc.data, "related")):
-            if not isinstance(ref, str):
-                continue
-            node, pos, found = position(doc, ("related", i))
-            line, col = value_pos(node, pos)
+@dataclass
+class Summary:
+    """What cross-record checks need of one file; the node tree itself is released after its own
+    checks so memory stays flat at 10,000 records."""
+
+    path: str
+    id: str | None = None
+    id_pos: tuple[int, int] = (1, 1)
+    scope: Any = None
+    related: list[tuple[str, int, int]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    case: model.Case | None = None
+
+    @classmethod
+    def of(cls, doc: Document, case: model.Case | None = None) -> "Summary":
+        s = cls(doc.path, diagnostics=doc.diagnostics, case=case)
+        if doc.root is not None and isinstance(doc.data, dict):
+            rid = doc.data.get("id")
+            if isinstance(rid, str):
+                s.id, node = rid, doc.root.get("id")
+                s.id_pos = (node.line, node.col)
+            s.scope = _get(doc.data, "disclosure", "scope")
+            for i, ref in enumerate(_list(doc.data, "related")):
+                if isinstance(ref, str):
+                    node, pos, _ = position(doc, ("related", i))
+                    s.related.append((ref, *value_pos(node, pos)))
+        return s
+
+    def error(self, line: int, col: int, code: str, message: str) -> None:
+        self.diagnostics.append(Diagnostic.make(self.path, line, col, code, message))
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+
+def cross_record(summaries: list[Summary]) -> None:
+    by_id: dict[str, list[Summary]] = {}
+    for s in summaries:
+        if s.id is not None:
+            by_id.setdefault(s.id, []).append(s)
+    for rid, group in by_id.items():
+        if len(group) > 1:
+            for s in group:
+                others = "、".join(o.path for o in group if o is not s)
+                s.error(*s.id_pos, "E202", f"id “{rid}” 重复，也出现在 {others}：每个案例的 id 必须唯一且永不复用")
+    for s in summaries:
+        for ref, line, col in s.related:
             if ref not in by_id:
                 hint = _suggest(ref, by_id)
-                doc.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{hint}请核对编号")
-            elif scope.get(ref) != "公开":
-                doc.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
+                s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{hint}请核对编号")
+            elif by_id[ref][0].scope != "公开":
+                s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
 
 
 def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
                 context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None) -> CheckResult:
     """Check the given record files (path, display path). `context_files` are other records that
     references and duplicate ids are resolved against but whose own problems are not reported."""
-    reported: list[tuple[Document, Path]] = []
-    valid: dict[str, Record] = {}
+    reported: list[Summary] = []
     for path, display in case_files:
         doc = load_file(path, display, confine_to=confine_to)
         case = check_record(doc, catalogs, today, path.stem) if doc.root is not None else None
-        reported.append((doc, path))
-        if case is not None:
-            valid[doc.path] = Record(doc.path, case)
-    context: list[tuple[Document, Path]] = []
-    seen = {p.resolve() for p, _ in case_files}
+        reported.append(Summary.of(doc, case))
+    context: list[Summary] = []
+    seen = {p.resolve() for p, _ in case_files} if context_files else set()
     for path, display in context_files or []:
-        if path.resolve() in seen:
-            continue
-        doc = load_file(path, display, confine_to=confine_to)
-        if doc.root is not None:
-            context.append((doc, path))
-    everything = [(d, p) for d, p in reported + context if isinstance(d.data, dict)]
-    cross_record(everything, valid)
+        if path.resolve() not in seen:
+            context.append(Summary.of(load_file(path, display, confine_to=confine_to)))
+    cross_record(reported + context)
     diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]
-    for doc, _ in reported:
-        diags.extend(doc.diagnostics)
-    context_paths = {d.path for d, _ in context}
-    diags = [x for x in diags if x.path not in context_paths]
-    records = [r for d, _ in reported if (r := valid.get(d.path)) and d.ok]
-    records.sort(key=lambda r: r.id)
-    from .diagnostics import sort_diagnostics
+    for s in reported:
+        diags.extend(s.diagnostics)
+    records = sorted((Record(s.path, s.case) for s in reported if s.case is not None and s.ok), key=lambda r: r.id)
     return CheckResult(sort_diagnostics(diags), records, catalogs, len(case_files) + len(catalogs.docs))
 
 

@@ -31,7 +31,8 @@ from .diagnostics import Diagnostic
 MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 64  # far above any record (depth ~5); stops nesting bombs cheaply
 
-_Parser = getattr(yaml, "CParser", None)
+# libyaml's event parser (CSafeLoader is CParser + constructor); pure Python only if libyaml is missing
+_Parser = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
 _resolver = Resolver()
 _constructor = SafeConstructor()
 _Y = "tag:yaml.org,2002:"
@@ -44,6 +45,7 @@ _SCALAR_TAGS = {
     _Y + "str": lambda n: n.value,
 }
 _COLLECTION_TAGS = {_Y + "map", _Y + "seq"}
+_implicit_first = set(Resolver.yaml_implicit_resolvers) | {""}
 
 
 class Node:
@@ -122,19 +124,24 @@ def _line_of_offset(raw: bytes, offset: int) -> tuple[int, int]:
 def _construct_scalar(ev: ScalarEvent) -> tuple[Any, str | None]:
     """Resolve and construct a scalar the way yaml.safe_load would. Returns (value, error)."""
     tag = ev.tag
-    if tag == "!":
-        return ev.value, None
+    value = ev.value
     if tag is None:
-        tag = _resolver.resolve(ScalarNode, ev.value, ev.implicit)
+        # Fast path: quoted scalars, and plain ones whose first character starts no implicit type
+        # (all Chinese text), are strings; this is exactly what the resolver would conclude.
+        if not ev.implicit[0] or value[:1] not in _implicit_first:
+            return value, None
+        tag = _resolver.resolve(ScalarNode, value, ev.implicit)
+    elif tag == "!":
+        return value, None
     build = _SCALAR_TAGS.get(tag)
     if build is None:
-        return ev.value, f"不允许使用 YAML 标签 {tag.replace(_Y, '!!')}：请删除标签，直接写值"
+        return value, f"不允许使用 YAML 标签 {tag.replace(_Y, '!!')}：请删除标签，直接写值"
     try:
-        return build(ScalarNode(tag, ev.value)), None
+        return build(ScalarNode(tag, value)), None
     except (ConstructorError, ValueError, OverflowError):
         # e.g. "2023-02-30" resolves as a timestamp but is no real day: keep the text,
         # the schema check reports it as a malformed date.
-        return ev.value, None
+        return value, None
 
 
 def parse_text(doc: Document, text: str, top: str = "map") -> None:
@@ -144,7 +151,7 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
     root: Node | None = None
     documents = 0
     try:
-        parser = _Parser(text) if _Parser else yaml.SafeLoader(text)
+        parser = _Parser(text)
         while True:
             ev = parser.get_event()
             if ev is None:

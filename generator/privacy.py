@@ -111,6 +111,10 @@ _NOT_NAMES = {
 }
 
 
+_ANY_DIGIT = re.compile(r"\d")
+_ADDRESS_HINT = re.compile("门牌|单元|栋|幢|室|号")
+
+
 def _digits(s: str) -> str:
     return re.sub(r"\D", "", s)
 
@@ -160,8 +164,13 @@ def scan_numbers(text: str) -> list[Hit]:
     return hits
 
 
+_NAME_HINT = re.compile(rf"{_TITLE_ALT}|同志|姓名")
+
+
 def scan_names(text: str) -> list[Hit]:
-    hits = []
+    hits: list[Hit] = []
+    if not _NAME_HINT.search(text):  # every name pattern needs one of these words
+        return hits
     for rx in (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL):
         for m in rx.finditer(text):
             name = m.group("name")
@@ -182,12 +191,12 @@ def display_names_person(display: str) -> bool:
 def scan_text(text: str, names: bool = True) -> list[Hit]:
     """All privacy and markup hits in one text value."""
     hits: list[Hit] = []
-    if any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text):
         hits += scan_numbers(text)
         for m in _ADDRESS.finditer(text):
             hits.append(Hit("E306", m.start(), m.end(), m.group(0),
                             f"含有精确到门牌、楼栋或房间的地址 “{m.group(0)}”：只写到街道（乡镇）一级"))
-    elif "门牌" in text or "单元" in text or "栋" in text or "室" in text or "号" in text:
+    elif _ADDRESS_HINT.search(text):
         for m in _ADDRESS.finditer(text):
             hits.append(Hit("E306", m.start(), m.end(), m.group(0),
                             f"含有精确到门牌、楼栋或房间的地址 “{m.group(0)}”：只写到街道（乡镇）一级"))

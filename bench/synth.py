@@ -1,0 +1,76 @@
+"""Deterministic synthetic records for benchmarks: realistic size (~1,500 Chinese characters),
+both kinds, every region, valid against the demo catalogs."""
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+from pathlib import Path
+
+import yaml
+
+from generator import model
+
+PHRASES = [
+    "为推动项目尽快落地", "在缺乏先例的情况下先行先试", "经集体研究决定", "主动向上级报告", "及时采取补救措施",
+    "没有谋取任何私利", "未造成重大损失", "群众反映强烈", "相关部门联合核查", "调阅了全部会议记录",
+    "走访了企业和群众", "听取了本人陈述", "认定符合容错情形", "对相关制度进行了完善", "损失已基本挽回",
+    "工作积极性未受影响", "项目已顺利投产", "改革试点稳步推进", "政策界限尚不明确", "情况紧急来不及履行全部程序",
+]
+
+
+def paragraph(rng: random.Random, n: int) -> str:
+    return "，".join(rng.choice(PHRASES) for _ in range(n)) + "。"
+
+
+def record(i: int, rng: random.Random, regions: list[str], circs: list[str]) -> dict:
+    kind = "澄清" if i % 5 == 0 else "容错"
+    year = 2016 + i % 10
+    start = dt.date(year, 1 + i % 12, 1 + i % 27)
+    steps = [{"step": s, "date": start + dt.timedelta(days=7 * k)} for k, s in enumerate(["申请", "受理", "核实", "认定"])]
+    decided = steps[-1]["date"]
+    steps.append({"step": "告知", "date": decided + dt.timedelta(days=2)})
+    rec: dict = {
+        "id": f"SY-{year}-{i // 10 + 1:04d}",
+        "kind": kind,
+        "title": f"第{i}号合成案例：{rng.choice(regions)}{rng.choice(model.DOMAINS)}工作中的失误处理",
+        "region": regions[i % len(regions)],
+        "subject": {"display": f"某单位工作人员{rng.choice('王李张刘陈杨赵黄周吴')}某", "rank": rng.choice(model.RANKS),
+                    "unit_type": rng.choice(model.UNIT_TYPES)},
+        "event": {"domain": model.DOMAINS[i % len(model.DOMAINS)], "occurred": f"{year - 1}-{1 + i % 12:02d}",
+                  "summary": "\n\n".join(paragraph(rng, 12) for _ in range(3))},
+        "reason": {"basis": ["《中国共产党问责条例》第十七条第一款第（一）项"],
+                   "analysis": "\n\n".join(paragraph(rng, 12) for _ in range(3))},
+        "process": {"initiation": model.INITIATIONS[i % 5], "implementing_body": "某区纪委监委",
+                    "determining_authority": "某区纪委常委会", "steps": steps},
+        "result": {"outcome": "澄清正名" if kind == "澄清" else model.TOLERANCE_OUTCOMES[i % 4], "decided": decided,
+                   "summary": paragraph(rng, 10)},
+        "follow_ups": [{"date": decided + dt.timedelta(days=90), "by": "某区纪委监委", "finding": paragraph(rng, 8)}],
+        "disclosure": {"scope": "公开", "published": decided + dt.timedelta(days=20)},
+    }
+    if kind == "澄清":
+        rec["reason"]["finding"] = model.FINDINGS[i % 3]
+    else:
+        rec["reason"]["circumstances"] = [circs[i % len(circs)]]
+    if i % 7 == 0:
+        rec["typical"] = f"{year}年度容错纠错典型案例"
+    return rec
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    def ignore_aliases(self, data):  # records never use anchors; the checker rejects them
+        return True
+
+
+def write_records(dest: Path, n: int, regions: list[str], circs: list[str], seed: int = 20161) -> list[Path]:
+    if dest.exists():
+        shutil.rmtree(dest)
+    rng = random.Random(seed)
+    paths = []
+    for i in range(1, n + 1):
+        rec = record(i, rng, regions, circs)
+        path = dest / rec["id"][3:7] / f"{rec['id']}.yaml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(yaml.dump(rec, Dumper=_NoAliasDumper, allow_unicode=True, sort_keys=False, width=1000), encoding="utf-8")
+        paths.append(path)
+    return paths

@@ -1,0 +1,70 @@
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import ROOT, base_record
+
+
+def portal(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_check_passes_on_examples():
+    r = portal("check")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "N001" in r.stdout and "0 个错误" in r.stderr
+
+
+def test_check_reports_path_as_given_and_exits_1(tmp_path):
+    (tmp_path / "XA-2024-001.yaml").write_text(base_record().replace("outcome: 免予问责", "outcome: 免于问责"), encoding="utf-8")
+    r = portal("check", str(tmp_path / "XA-2024-001.yaml"))
+    assert r.returncode == 1
+    assert r.stdout.splitlines()[0].startswith(f"{tmp_path}/XA-2024-001.yaml:26:12: E104 ")
+    rel = portal("check", "XA-2024-001.yaml", cwd=tmp_path)
+    assert rel.stdout.startswith("XA-2024-001.yaml:26:12: E104 "), rel.stdout + rel.stderr
+
+
+def test_json_format():
+    r = portal("check", "--format", "json", "tests/fixtures/broken/E104-outcome-typo")
+    payload = json.loads(r.stdout)
+    assert r.returncode == 1
+    d = payload["diagnostics"][0]
+    assert (d["code"], d["line"], d["column"], d["severity"]) == ("E104", 26, 12, "error")
+    assert payload["counts"]["error"] == 1
+
+
+def test_strict_fails_on_warnings():
+    path = "tests/fixtures/broken/W301-id-bad-check-digit"
+    assert portal("check", path).returncode == 0
+    assert portal("check", "--strict", path).returncode == 1
+
+
+def test_usage_errors_exit_2():
+    assert portal("check", "--format", "xml").returncode == 2
+    assert portal("frobnicate").returncode == 2
+    assert portal().returncode == 2
+
+
+def test_missing_path_is_a_diagnostic_not_a_traceback():
+    r = portal("check", "no/such/file.yaml")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert r.stdout.startswith("no/such/file.yaml:1:1: E001")
+
+
+def test_cases_option_points_elsewhere(tmp_path):
+    (tmp_path / "XA-2024-001.yaml").write_text(base_record(), encoding="utf-8")
+    r = portal("check", "--cases", str(tmp_path))
+    assert r.returncode == 0 and "共 3 个文件" in r.stderr
+
+
+def test_schema_command_prints_valid_json_schema():
+    r = portal("schema")
+    schema = json.loads(r.stdout)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["kind"]["enum"] == ["容错", "澄清"]

@@ -1,0 +1,67 @@
+"""`portal build` and `portal serve`: run MkDocs with the portal plugin, atomically."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from .project import Project
+
+
+def _load_config(project: Project, **overrides):
+    from mkdocs.config import load_config
+
+    cfg = load_config(config_file=str(project.root / "mkdocs.yml"), **overrides)
+    plugin = cfg.plugins.get("portal")
+    if plugin is None:
+        raise SystemExit("mkdocs.yml 的 plugins 中缺少 portal 插件")
+    if project.cases_dir != project.root / "cases":
+        plugin.cases_override = project.cases_dir
+    return cfg
+
+
+def build_site(project: Project, site_dir: Path | None = None, strict: bool = False) -> int:
+    """Build into a fresh temporary folder beside the target, then swap it in. On any failure
+    the existing site folder is left exactly as it was."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    target = (site_dir or project.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    try:
+        cfg = _load_config(project, site_dir=str(tmp), strict=strict)
+        build(cfg)
+    except (MkDocsException, SystemExit, OSError) as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"构建失败：{e}", file=sys.stderr)
+        return 1
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.rename(target, old)
+    os.rename(tmp, target)
+    os.chmod(target, 0o755)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    print(f"网站已生成：{target}", file=sys.stderr)
+    return 0
+
+
+def serve(project: Project, dev_addr: str) -> int:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    os.chdir(project.root)
+    plugin_cases = project.cases_dir if project.cases_dir != project.root / "cases" else None
+    from .mkdocs_plugin import PortalPlugin
+
+    PortalPlugin.cases_override = plugin_cases
+    mkdocs_serve(config_file=str(project.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    return 0

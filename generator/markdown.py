@@ -1,0 +1,56 @@
+"""The small Markdown subset of record text (paragraphs, lists, emphasis, links), rendered safely.
+
+Raw HTML is never passed through (the checker already refuses it, E401); link targets are
+limited to http(s), mailto and in-page anchors; images are not supported (nothing is loaded
+from other hosts). Braces are written as entities so no template engine downstream can ever
+evaluate record text.
+"""
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+_SAFE_LINK = re.compile(r"^(?:https?://|mailto:|#)", re.I)
+_CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
+
+
+def _make() -> MarkdownIt:
+    md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["list", "emphasis", "link", "autolink", "escape", "entity", "newline", "backticks"])
+    md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))
+
+    def softbreak(self, tokens, idx, options, env):
+        # A line break inside a paragraph: next to Chinese it joins without a space (a space would
+        # show between characters); between Latin words it stays a space.
+        before = tokens[idx - 1].content[-1:] if idx > 0 else ""
+        after = tokens[idx + 1].content[:1] if idx + 1 < len(tokens) else ""
+        return "" if _CJK.match(before) or _CJK.match(after) else " "
+
+    def link_open(self, tokens, idx, options, env):
+        tok = tokens[idx]
+        if (tok.attrGet("href") or "").lower().startswith("http"):
+            tok.attrSet("rel", "noopener noreferrer nofollow")
+        return self.renderToken(tokens, idx, options, env)
+
+    md.add_render_rule("softbreak", softbreak)
+    md.add_render_rule("link_open", link_open)
+    return md
+
+
+_md = _make()
+
+
+def protect(html: str) -> str:
+    """Make braces inert for Jinja, mkdocs-macros or any other template pass."""
+    return html.replace("{", "&#123;").replace("}", "&#125;")
+
+
+def render_md(text: str) -> Markup:
+    return Markup(protect(_md.render(text)).strip())
+
+
+def render_text(text: str) -> Markup:
+    """Plain text, escaped, braces made inert."""
+    return Markup(protect(str(escape(text))))

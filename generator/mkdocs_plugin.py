@@ -1,0 +1,72 @@
+"""The thin MkDocs adapter: check the records, hand the renderer's pages to MkDocs.
+
+Everything here is MkDocs-specific; the domain modules never import mkdocs, so a move to
+another engine replaces only this file and the theme overrides.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from . import mkdocs_macros
+from .pipeline import run_check
+from .diagnostics import summary_line
+from .project import Project
+from .render import Page, render_site
+
+log = logging.getLogger("mkdocs.plugins.portal")
+
+
+class PortalConfig(Config):
+    cases = config_options.Type(str, default="cases")
+
+
+class PortalPlugin(BasePlugin[PortalConfig]):
+    # Set by `portal build --cases DIR` before the build starts.
+    cases_override: Path | None = None
+
+    def on_config(self, config):
+        root = Path(config.config_file_path).resolve().parent
+        cases = str(self.cases_override) if self.cases_override else str(root / self.config.cases)
+        project = Project.find(root=root, cases=cases)
+        # Reproducible output: every date MkDocs stamps (sitemap, gzip) is the build date, an input.
+        epoch = dt.datetime.combine(project.today, dt.time(), dt.timezone.utc).timestamp()
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(epoch)))
+        result = run_check(project)
+        for d in result.diagnostics:
+            print(d.format(), file=sys.stderr)
+        failing = result.errors + (result.warnings if config.strict else 0)
+        if failing:
+            raise PluginError(f"{summary_line(result.diagnostics, result.files)} 网站未生成，请先改正上面的问题。")
+        self.site, self.pages = render_site([r.case for r in result.records], result.catalogs, project.today)
+        self.by_path: dict[str, Page] = {p.path: p for p in self.pages}
+        mkdocs_macros.SITE = self.site
+        config.extra["portal"] = self.site.figures
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        for page in self.pages:
+            if files.get_file_from_path(page.path) is not None:
+                raise PluginError(f"content/{page.path} 与自动生成的页面同名：请改名，生成的页面不能被手写页面覆盖")
+            files.append(File.generated(config, page.path, content=page.source()))
+        return files
+
+    def on_page_markdown(self, markdown, page, config, files):
+        generated = self.by_path.get(page.file.src_uri)
+        if generated is not None and generated.lastmod is not None:
+            page.update_date = generated.lastmod.isoformat()  # sitemap lastmod from the record's own dates
+        return markdown
+
+    def on_serve(self, server, config, builder):
+        root = Path(config.config_file_path).resolve().parent
+        server.watch(str(self.cases_override or root / self.config.cases))
+        return server

@@ -1,0 +1,316 @@
+"""Stage 3: records → pages. Engine-agnostic: produces Markdown pages (front matter + headings +
+raw HTML blocks) that any Markdown site engine can take; knows nothing of MkDocs.
+
+Only public, already-published records are ever handed to the templates, so an internal or
+scheduled record cannot leak through a template mistake.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import posixpath
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import model
+from .check import Catalogs
+from .markdown import protect, render_md, render_text
+
+PAGE_SIZE = 50
+
+DOMAIN_SLUGS = dict(zip(model.DOMAINS, (
+    "investment", "projects", "reform", "work-safety", "environment", "epidemic", "rural", "business",
+    "urban", "livelihood", "emergency", "other")))
+OUTCOME_SLUGS = dict(zip(model.OUTCOMES, ("exempted", "not-accountable", "lighter", "mitigated", "cleared")))
+
+
+def cn_date(value: dt.date | str | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        parts = value.split("-")
+        return "".join(f"{int(p)}{u}" for p, u in zip(parts, "年月日"))
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def is_public(case: model.Case, today: dt.date) -> bool:
+    d = case.disclosure
+    return d.scope == "公开" and d.published is not None and d.published <= today
+
+
+def last_updated(case: model.Case) -> dt.date:
+    dates = [case.disclosure.published] + [r.date for r in case.revisions]
+    return max(d for d in dates if d is not None)
+
+
+def newest_first(cases: Iterable[model.Case]) -> list[model.Case]:
+    return sorted(cases, key=lambda c: (c.disclosure.published, c.id), reverse=True)
+
+
+def case_url(case: model.Case | str) -> str:
+    return f"cases/{case if isinstance(case, str) else case.id}/"
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link between two site URLs ("" is the root, directories end in "/")."""
+    target = posixpath.relpath("/" + to_url, "/" + (from_url or "."))
+    if to_url.endswith("/") or to_url == "":
+        return "./" if target == "." else target + "/"
+    return target
+
+
+def batch_anchor(name: str) -> str:
+    return "batch-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # source path relative to the docs root, e.g. "cases/XA-2023-017.md"
+    title: str  # plain text (escaped when written)
+    body: str  # Markdown: headings and raw HTML blocks
+    description: str = ""
+    lastmod: dt.date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        p = self.path[:-3]
+        if p == "index":
+            return ""
+        return (p[: -len("index")] if p.endswith("/index") else p + "/")
+
+    def source(self) -> str:
+        """Markdown with front matter. Titles and descriptions are HTML-escaped here because the
+        engine's templates output them raw; macros are switched off for generated pages."""
+        meta = {"title": protect(str(escape(self.title))), "render_macros": False}
+        if self.description:
+            meta["description"] = protect(str(escape(self.description)))
+        if self.lastmod:
+            meta["lastmod"] = self.lastmod.isoformat()
+        meta.update(self.extra)
+        front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
+        return f"---\n{front}\n---\n\n{self.body}\n"
+
+
+@dataclass
+class FacetValue:
+    name: str
+    slug: str
+    url: str
+    cases: list[model.Case]
+    title: str = ""  # longer heading (circumstance title)
+    detail: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.cases)
+
+
+@dataclass
+class Facet:
+    key: str
+    label: str
+    values: list[FacetValue]
+
+    def find(self, name: str) -> FacetValue | None:
+        return next((v for v in self.values if v.name == name), None)
+
+    @property
+    def used(self) -> list[FacetValue]:
+        return [v for v in self.values if v.cases]
+
+
+_env = jinja2.Environment(
+    loader=jinja2.PackageLoader("generator", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=False,
+    keep_trailing_newline=True,
+    comment_start_string="<%#",  # "{#id}" is heading-id syntax in the pages, not a Jinja comment
+    comment_end_string="#%>",
+    # every {{ value }} is escaped and has its braces made inert
+    finalize=lambda v: Markup(protect(str(escape(v)))) if v is not None else "",
+)
+
+
+class Site:
+    """Everything the site shows, computed once from checked records."""
+
+    def __init__(self, records: Iterable[model.Case], catalogs: Catalogs, today: dt.date):
+        self.today = today
+        self.catalogs = catalogs
+        self.root = catalogs.root
+        self.cases = newest_first(c for c in records if is_public(c, today))
+        self.by_id = {c.id: c for c in self.cases}
+        self.circumstances = {c.id: c for c in catalogs.circumstances}
+
+    # ---- facets ----
+    @cached_property
+    def facets(self) -> list[Facet]:
+        def group(key: Callable[[model.Case], Iterable[str]]) -> dict[str, list[model.Case]]:
+            out: dict[str, list[model.Case]] = {}
+            for c in self.cases:
+                for k in key(c):
+                    out.setdefault(k, []).append(c)
+            return out
+
+        by_region = group(lambda c: [c.region])
+        by_circ = group(lambda c: c.reason.circumstances or [])
+        by_domain = group(lambda c: [c.event.domain])
+        by_outcome = group(lambda c: [c.result.outcome])
+        by_year = group(lambda c: [str(c.result.decided.year)])
+        return [
+            Facet("region", "地区", [FacetValue(r.name, r.slug, f"regions/{r.slug}/", by_region.get(r.name, []))
+                                     for r in self.catalogs.regions]),
+            Facet("circumstance", "容错情形", [
+                FacetValue(ci.id, ci.slug, f"circumstances/{ci.slug}/", by_circ.get(ci.id, []), title=ci.title,
+                           detail={"依据": ci.basis, "说明": ci.description})
+                for ci in self.catalogs.circumstances]),
+            Facet("domain", "领域", [FacetValue(d, DOMAIN_SLUGS[d], f"domains/{DOMAIN_SLUGS[d]}/", by_domain.get(d, []))
+                                    for d in model.DOMAINS]),
+            Facet("outcome", "结果", [FacetValue(o, OUTCOME_SLUGS[o], f"outcomes/{OUTCOME_SLUGS[o]}/",
+                                                 by_outcome.get(o, [])) for o in model.OUTCOMES]),
+            Facet("year", "认定年份", [FacetValue(f"{y}年", y, f"years/{y}/", by_year[y])
+                                      for y in sorted(by_year, reverse=True)]),
+        ]
+
+    def facet(self, key: str) -> Facet:
+        return next(f for f in self.facets if f.key == key)
+
+    def facet_url(self, key: str, name: str) -> str:
+        value = self.facet(key).find(name if key != "year" else f"{name}年")
+        return value.url if value else "cases/"
+
+    @cached_property
+    def typical_batches(self) -> list[tuple[str, list[model.Case]]]:
+        batches: dict[str, list[model.Case]] = {}
+        for c in self.cases:
+            if c.typical:
+                batches.setdefault(c.typical, []).append(c)
+        # newest batch first: by the latest publication in it, then by name
+        return sorted(batches.items(), key=lambda kv: (max(c.disclosure.published for c in kv[1]), kv[0]),
+                      reverse=True)
+
+    # ---- rendering helpers ----
+    def context(self, url: str) -> dict[str, Any]:
+        link = lambda to: rel(url, to)  # noqa: E731
+        return {
+            "link": link,
+            "md": render_md,
+            "cn_date": cn_date,
+            "case_url": case_url,
+            "last_updated": last_updated,
+            "batch_anchor": batch_anchor,
+            "facet_link": lambda key, name: link(self.facet_url(key, name)),
+            "circumstance": lambda cid: self.circumstances[cid],
+            "kind_label": lambda c: "容错纠错" if c.kind == "容错" else "澄清正名",
+            "occurred": self.occurred_text,
+            "items": lambda cases: Markup(_env.get_template("items.html").render(cases=cases, link=link,
+                                                                                  case_url=case_url, cn_date=cn_date)),
+        }
+
+    @staticmethod
+    def occurred_text(c: model.Case) -> str:
+        o = c.event.occurred
+        if isinstance(o, model.Period):
+            return f"{cn_date(o.start)}至{cn_date(o.end)}" if o.start != o.end else cn_date(o.start)
+        return cn_date(o)
+
+    def items_html(self, cases: list[model.Case], from_url: str) -> Markup:
+        return self.context(from_url)["items"](cases)
+
+    # ---- pages ----
+    def case_page(self, c: model.Case) -> Page:
+        url = case_url(c)
+        related = [self.by_id[r] for r in c.related if r in self.by_id]  # scheduled ones appear once published
+        body = _env.get_template("case.html").render(c=c, related=related, **self.context(url))
+        summary = " ".join(c.event.summary.split())
+        return Page(f"cases/{c.id}.md", c.title, body.strip(), description=f"{c.region} · {c.result.outcome} · {summary[:90]}",
+                    lastmod=last_updated(c))
+
+    def listing_pages(self, base: str, title: str, cases: list[model.Case], intro: Markup | str = "",
+                      filters: bool = True, current: str = "") -> list[Page]:
+        pages = max(1, -(-len(cases) // PAGE_SIZE))
+        out = []
+        for n in range(1, pages + 1):
+            path = f"{base}index.md" if n == 1 else f"{base}page/{n}.md"
+            url = base if n == 1 else f"{base}page/{n}/"
+            body = _env.get_template("listing.html").render(
+                cases=cases[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], total=len(cases), number=n, pages=pages,
+                page_url=lambda k: base if k == 1 else f"{base}page/{k}/",
+                intro=intro if n == 1 else "", open_filters=not current and n == 1,
+                filters=[{"label": f.label, "entries": f.used} for f in self.facets] if filters else [],
+                current=current, **self.context(url))
+            lastmod = max((last_updated(c) for c in cases), default=None)
+            out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod))
+        return out
+
+    def facet_pages(self) -> list[Page]:
+        out: list[Page] = []
+        for f in self.facets:
+            for v in f.values:
+                title = f"{f.label}：{v.name}"
+                intro = ""
+                if f.key == "circumstance":
+                    intro = Markup(f"<p class=\"portal-lead\">{render_text(v.title)}</p>\n<dl class=\"portal-pairs\">" + "".join(
+                        f"<div><dt>{render_text(k)}</dt><dd>{render_text(t)}</dd></div>" for k, t in v.detail.items())
+                                   + "</dl>")
+                out += self.listing_pages(v.url, title, v.cases, intro=intro, current=v.url)
+        return out
+
+    def typical_page(self) -> Page:
+        url = "typical/"
+        ctx = self.context(url)
+        parts = ["<div class=\"portal-intro\"><p>典型案例由纪检监察机关从已办结的案例中选出，分批发布，"
+                 "供各级参照学习。</p></div>"]
+        for name, cases in self.typical_batches:
+            parts.append(f"\n## {protect(str(escape(name)))} {{#{batch_anchor(name)}}}\n")
+            parts.append(f"<div class=\"portal-batch\">\n<p class=\"portal-total\">本批共 {len(cases)} 件。</p>\n"
+                         f"{ctx['items'](sorted(cases, key=lambda c: c.id))}\n</div>")
+        if not self.typical_batches:
+            parts.append("<p>暂无典型案例。</p>")
+        return Page("typical/index.md", "典型案例", "\n".join(parts),
+                    lastmod=max((last_updated(c) for _, cs in self.typical_batches for c in cs), default=None))
+
+    def pages(self) -> list[Page]:
+        out = [self.case_page(c) for c in self.cases]
+        intro = Markup("<p>这里列出本平台公开的全部容错纠错和澄清正名案例。每件案例按“流程、对象、事件、原因、结果”"
+                       "五要素公开。可以按地区、容错情形、领域、结果和年份浏览。</p>")
+        out += self.listing_pages("cases/", "全部案例", self.cases, intro=intro)
+        out += self.facet_pages()
+        out.append(self.typical_page())
+        return out
+
+    # ---- figures for hand-written pages (macros) ----
+    @cached_property
+    def figures(self) -> dict[str, Any]:
+        return {
+            "root": self.root,
+            "total": len(self.cases),
+            "tolerance": sum(1 for c in self.cases if c.kind == "容错"),
+            "clearing": sum(1 for c in self.cases if c.kind == "澄清"),
+            "typical": sum(1 for c in self.cases if c.typical),
+            "batches": len(self.typical_batches),
+            "regions": len(self.facet("region").used),
+            "people": sum(c.subject.count for c in self.cases),
+            "updated": cn_date(max((last_updated(c) for c in self.cases), default=None)),
+        }
+
+
+def render_site(records: Iterable[model.Case], catalogs: Catalogs, today: dt.date) -> tuple[Site, list[Page]]:
+    site = Site(records, catalogs, today)
+    return site, site.pages()
+
+
+def write_pages(pages: Iterable[Page], dest: Path) -> None:
+    """Write pages as Markdown files (for engines that read a folder, and for inspection)."""
+    for p in pages:
+        target = dest / p.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(p.source(), encoding="utf-8")

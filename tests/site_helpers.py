@@ -1,0 +1,48 @@
+"""Helpers for whole-site tests: build a project copy with the real `portal build`."""
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+CANARY_INTERNAL = "CANARY-INTERNAL-91b7"
+CANARY_SCHEDULED = "CANARY-SCHEDULED-4c2e"
+TEMPLATE_PROBE = "{{ 7*7 }} {% if true %}模板{% endif %}"
+
+
+def portal(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def plant_canaries(project: Path) -> None:
+    internal = project / "cases/2026/XA-2026-011.yaml"
+    scheduled = project / "cases/2026/XA-2026-015.yaml"
+    for path, canary in ((internal, CANARY_INTERNAL), (scheduled, CANARY_SCHEDULED)):
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("title: ", f"title: {canary} ", 1).replace("  summary: ", f"  summary: {canary} ", 1)
+        path.write_text(text, encoding="utf-8")
+    probe = project / "cases/2016/XA-2016-002.yaml"
+    text = probe.read_text(encoding="utf-8")
+    probe.write_text(text.replace("  analysis: |\n", f"  analysis: |\n    {TEMPLATE_PROBE}\n", 1), encoding="utf-8")
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def article(page: Path) -> str:
+    text = page.read_text(encoding="utf-8")
+    start, end = text.index("<article"), text.index("</article>")
+    return text[start:end]
+
+
+def visible_text(fragment: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))

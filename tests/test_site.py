@@ -1,0 +1,149 @@
+"""Whole-site build, checked in the built HTML."""
+import gzip
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_paths, load_catalogs, record_files
+from generator.render import cn_date, is_public
+from tests.conftest import ROOT, TODAY
+from tests.site_helpers import (CANARY_INTERNAL, CANARY_SCHEDULED, TEMPLATE_PROBE, article, plant_canaries, portal,
+                                tree_digest, visible_text)
+
+pytestmark = pytest.mark.site
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("site") / "proj"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", "bench", "tests", "*.pyc"))
+    plant_canaries(project)
+    r = portal(project, "build")
+    assert r.returncode == 0, r.stderr
+    return project
+
+
+@pytest.fixture(scope="module")
+def records():
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    return [r.case for r in check_paths(record_files(ROOT / "cases"), cat, TODAY).records]
+
+
+def public(records):
+    return [c for c in records if is_public(c, TODAY)]
+
+
+def test_every_public_case_has_its_page_with_five_elements(built, records):
+    for c in public(records):
+        page = built / "site/cases" / c.id / "index.html"
+        body = article(page)
+        for anchor, name in (("subject", "对象"), ("event", "事件"), ("reason", "原因"), ("process", "流程"), ("result", "结果")):
+            assert re.search(rf'<h2 id="{anchor}">{name}', body), (c.id, anchor)
+        text = visible_text(body)
+        for fact in (c.title, c.region, c.result.outcome, c.subject.display, c.process.implementing_body,
+                     c.process.determining_authority, cn_date(c.result.decided), cn_date(c.disclosure.published)):
+            assert fact in text, (c.id, fact)
+
+
+def test_listing_counts_match_records(built, records):
+    pub = public(records)
+    cases = visible_text(article(built / "site/cases/index.html"))
+    assert f"共 {len(pub)} 件" in cases
+    assert len(re.findall(r'href="\.\./cases/XA-|href="(?:\.\./)?XA-', article(built / "site/cases/index.html"))) == len(pub)
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    for region in cat.regions:
+        n = sum(1 for c in pub if c.region == region.name)
+        page = built / "site/regions" / region.slug / "index.html"
+        assert f"共 {n} 件" in visible_text(article(page)), region.name
+    for ci in cat.circumstances:
+        n = sum(1 for c in pub if ci.id in (c.reason.circumstances or []))
+        assert f"共 {n} 件" in visible_text(article(built / "site/circumstances" / ci.slug / "index.html"))
+    years = {c.result.decided.year for c in pub}
+    for y in years:
+        n = sum(1 for c in pub if c.result.decided.year == y)
+        assert f"共 {n} 件" in visible_text(article(built / f"site/years/{y}/index.html"))
+    typical = visible_text(article(built / "site/typical/index.html"))
+    batches = {}
+    for c in pub:
+        if c.typical:
+            batches[c.typical] = batches.get(c.typical, 0) + 1
+    for name, n in batches.items():
+        assert name in typical and f"本批共 {n} 件" in typical
+
+
+def test_internal_and_scheduled_leave_no_trace(built, records):
+    hidden = [c.id for c in records if not is_public(c, TODAY)]
+    assert len(hidden) == 2
+    needles = [CANARY_INTERNAL.encode(), CANARY_SCHEDULED.encode()] + [h.encode() for h in hidden]
+    files = [p for p in (built / "site").rglob("*") if p.is_file()]
+    assert len(files) > 50
+    for p in files:
+        data = p.read_bytes()
+        if p.suffix == ".gz":
+            data = gzip.decompress(data)
+        for needle in needles:
+            assert needle not in data, (p, needle)
+    assert not (built / "site/cases" / hidden[0]).exists()
+
+
+def test_template_syntax_in_a_record_is_shown_literally(built):
+    page = built / "site/cases/XA-2016-002/index.html"
+    raw = page.read_text(encoding="utf-8")
+    assert TEMPLATE_PROBE in visible_text(article(page))
+    assert "模板" in raw and ">49<" not in raw and " 49 " not in visible_text(article(page))
+
+
+def test_case_pages_stay_out_of_the_nav(built):
+    for page in ("index.html", "cases/index.html", "cases/XA-2016-001/index.html"):
+        html_text = (built / "site" / page).read_text(encoding="utf-8")
+        nav_links = re.findall(r'<a[^>]*class="md-nav__link[^"]*"[^>]*href="([^"]*)"|<a[^>]*href="([^"]*)"[^>]*class="md-nav__link', html_text)
+        targets = [x or y for x, y in nav_links]
+        assert len(targets) >= 8  # the whole nav is there (home, listings, content pages)
+        assert not [t for t in targets if "XA-" in t], page
+
+
+def test_build_is_deterministic(built, tmp_path):
+    again = tmp_path / "again"
+    r = portal(built, "build", "--site-dir", str(again))
+    assert r.returncode == 0, r.stderr
+    assert tree_digest(built / "site") == tree_digest(again)
+
+
+def test_failed_build_leaves_previous_site_untouched(built):
+    before = tree_digest(built / "site")
+    broken = built / "cases/2016/XA-2016-999.yaml"
+    broken.write_text((built / "cases/2016/XA-2016-001.yaml").read_text(encoding="utf-8")
+                      .replace("XA-2016-001", "XA-2016-999").replace("outcome: 免予问责", "outcome: 免于问责"),
+                      encoding="utf-8")
+    try:
+        r = portal(built, "build")
+        assert r.returncode == 1
+        assert "E104" in r.stderr and "网站未生成" in r.stderr
+    finally:
+        broken.unlink()
+    assert tree_digest(built / "site") == before
+    assert not [p for p in built.iterdir() if p.name.startswith(".site-")]
+
+
+def test_mkdocs_build_strict_passes_directly(built, tmp_path):
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
+                       cwd=built, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "out/cases/XA-2016-001/index.html").is_file()
+
+
+def test_sitemap_uses_record_dates(built):
+    sitemap = (built / "site/sitemap.xml").read_text(encoding="utf-8")
+    entry = re.search(r"<loc>[^<]*cases/XA-2023-017/</loc>\s*<lastmod>([^<]+)</lastmod>", sitemap)
+    assert entry and entry.group(1) == "2024-01-08"
+
+
+def test_no_third_party_urls_in_pages(built):
+    for p in (built / "site").rglob("*.html"):
+        text = p.read_text(encoding="utf-8")
+        for m in re.finditer(r'(?:src|href)="(https?:)?//([^/"]+)', text):
+            pytest.fail(f"{p}: loads from {m.group(2)}")

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site check test test-fast system-deps bench clean
+.PHONY: site check test test-fast system-deps bench screenshots clean
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ test: $(TSTAMP) system-deps
 
 test-fast: $(TSTAMP)
 	$(BIN)/python -m pytest -m "not browser and not site"
+
+screenshots: $(TSTAMP) system-deps
+	PORTAL_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -24,6 +25,17 @@ from .project import Project
 from .render import Page, render_site
 
 log = logging.getLogger("mkdocs.plugins.portal")
+
+
+_CJK_BREAK = re.compile(r"(?<=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])\n\s*(?=[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef])")
+_PRE = re.compile(r"(<pre[\s>].*?</pre>)", re.S)
+
+
+def join_cjk_lines(html: str) -> str:
+    """A line break in the Markdown source between two Chinese characters shows as a space in
+    the browser; hand-written pages wrap lines freely, so join them (never inside <pre>)."""
+    parts = _PRE.split(html)
+    return "".join(p if i % 2 else _CJK_BREAK.sub("", p) for i, p in enumerate(parts))
 
 
 class PortalConfig(Config):
@@ -65,6 +77,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if generated is not None and generated.lastmod is not None:
             page.update_date = generated.lastmod.isoformat()  # sitemap lastmod from the record's own dates
         return markdown
+
+    def on_page_content(self, html, page, config, files):
+        if page.file.src_uri not in self.by_path:
+            html = join_cjk_lines(html)
+        return html
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).resolve().parent

@@ -76,6 +76,7 @@ class Page:
     body: str  # Markdown: headings and raw HTML blocks
     description: str = ""
     lastmod: dt.date | None = None
+    toc: bool = True  # show the table of contents (case pages, typical batches); listings need none
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -88,7 +89,8 @@ class Page:
     def source(self) -> str:
         """Markdown with front matter. Titles and descriptions are HTML-escaped here because the
         engine's templates output them raw; macros are switched off for generated pages."""
-        meta = {"title": protect(str(escape(self.title))), "render_macros": False}
+        meta = {"title": protect(str(escape(self.title))), "render_macros": False,
+                "hide": ["navigation"] if self.toc else ["navigation", "toc"]}
         if self.description:
             meta["description"] = protect(str(escape(self.description)))
         if self.lastmod:
@@ -248,7 +250,7 @@ class Site:
                 filters=[{"label": f.label, "entries": f.used} for f in self.facets] if filters else [],
                 current=current, **self.context(url))
             lastmod = max((last_updated(c) for c in cases), default=None)
-            out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod))
+            out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod, toc=False))
         return out
 
     def facet_pages(self) -> list[Page]:

@@ -1,14 +1,17 @@
 """Benchmark (not a test): prints figures, compares steps as ratios within one run.
 
-    N=10000 python bench/bench.py
+    N=10000 python bench/bench.py          (STEPS=check,build to choose steps)
 
-Times `check` over N synthetic records against the floor of bare C YAML parsing of the same files.
+Times `check` over N synthetic records against the floor of bare C YAML parsing of the same files,
+then the whole `portal build` of a project made of those records (time, peak memory, sizes).
 """
 from __future__ import annotations
 
 import gc
 import os
 import resource
+import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -44,7 +47,11 @@ def main() -> None:
     circs = [c.id for c in catalogs.circumstances]
     cases = out / "cases"
     t0 = time.perf_counter()
-    paths = write_records(cases, n, regions, circs)
+    existing = sorted(cases.rglob("*.yaml")) if cases.exists() else []
+    if os.environ.get("REUSE") and len(existing) == n:
+        paths = existing  # same seed, same records: skip regenerating them
+    else:
+        paths = write_records(cases, n, regions, circs)
     size = sum(p.stat().st_size for p in paths)
     print(f"N = {n} synthetic records, {size / n / 1024:.1f} KiB each, written in {time.perf_counter() - t0:.1f} s")
 
@@ -54,14 +61,53 @@ def main() -> None:
     def check():
         return check_paths(record_files(cases), catalogs, build_date())
 
+    def check_serial():
+        os.environ["PORTAL_JOBS"] = "1"
+        try:
+            return check()
+        finally:
+            del os.environ["PORTAL_JOBS"]
+
     t_parse, _ = timed(bare_parse, repeat)
+    t_serial, _ = timed(check_serial, repeat)
     t_check, result = timed(check, repeat)
     assert result.errors == 0, [d.format() for d in result.diagnostics[:5]]
     assert len(result.records) == n
     print(f"{'step':<28}{'seconds':>10}{'ratio':>8}")
     print(f"{'bare CSafeLoader parse':<28}{t_parse:>10.2f}{1:>8.2f}")
+    print(f"{'portal check, 1 process':<28}{t_serial:>10.2f}{t_serial / t_parse:>8.2f}")
     print(f"{'portal check':<28}{t_check:>10.2f}{t_check / t_parse:>8.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (best of {repeat})")
+    if "build" in os.environ.get("STEPS", "check,build"):
+        measure_build(out, cases, n, t_parse)
+
+
+def measure_build(out: Path, cases: Path, n: int, t_parse: float) -> None:
+    """The whole `portal build` in a child process: wall time, peak memory, output sizes."""
+    project = out / "project"
+    shutil.rmtree(project, ignore_errors=True)
+    project.mkdir(parents=True)
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    os.symlink(cases, project / "cases")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=env,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if proc.returncode:
+        print(proc.stderr[-2000:])
+        raise SystemExit("build failed")
+    site = project / "site"
+    pages = list((site / "cases").glob("*/index.html"))
+    case_pages = [p for p in pages if p.parent.name != "page"]
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    avg = sum(p.stat().st_size for p in case_pages) / len(case_pages)
+    print(f"{'portal build (whole site)':<28}{wall:>10.2f}{wall / t_parse:>8.2f}")
+    print(f"build peak RSS {peak:.0f} MiB; {len(case_pages)} case pages, average {avg / 1024:.1f} KiB; "
+          f"site {total / 1024 / 1024:.1f} MiB in {sum(1 for _ in site.rglob('*'))} files")
 
 
 if __name__ == "__main__":

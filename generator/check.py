@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from . import model
 from .diagnostics import Diagnostic, sort_diagnostics
 from .load import Document, Node, as_date, iter_record_files, load_file
+from .parallel import chunks, fork_map
 from .privacy import apply_allow, display_names_person, scan_names, scan_text
 
 _SCHEMAS = {
@@ -558,15 +559,31 @@ def cross_record(summaries: list[Summary]) -> None:
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
 
 
+def _check_chunk(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
+                 confine_to: Path | None) -> list[Summary]:
+    out = []
+    for path, display in files:
+        doc = load_file(path, display, confine_to=confine_to)
+        case = check_record(doc, catalogs, today, path.stem) if doc.root is not None else None
+        out.append(Summary.of(doc, case))
+    return out
+
+
+PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
+
+
+def check_files(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
+                confine_to: Path | None = None) -> list[Summary]:
+    """Per-file checks, spread over the CPUs for large archives."""
+    return fork_map(_check_chunk, [(files[a:b], catalogs, today, confine_to)
+                                   for a, b in chunks(len(files), PARALLEL_THRESHOLD)])
+
+
 def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
                 context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None) -> CheckResult:
     """Check the given record files (path, display path). `context_files` are other records that
     references and duplicate ids are resolved against but whose own problems are not reported."""
-    reported: list[Summary] = []
-    for path, display in case_files:
-        doc = load_file(path, display, confine_to=confine_to)
-        case = check_record(doc, catalogs, today, path.stem) if doc.root is not None else None
-        reported.append(Summary.of(doc, case))
+    reported = check_files(case_files, catalogs, today, confine_to)
     context: list[Summary] = []
     seen = {p.resolve() for p, _ in case_files} if context_files else set()
     for path, display in context_files or []:

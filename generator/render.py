@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from . import model
 from .check import Catalogs
 from .markdown import protect, render_md, render_text
+from .parallel import chunks, fork_map
 
 PAGE_SIZE = 50
 
@@ -65,6 +66,18 @@ def rel(from_url: str, to_url: str) -> str:
     return target
 
 
+class Headings:
+    """Renders section headings and remembers them for the table of contents."""
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[int, str, str]] = []
+
+    def __call__(self, anchor: str, text: str, level: int = 2) -> Markup:
+        self.entries.append((level, anchor, text))
+        t = render_text(text)
+        return Markup(f'<h{level} id="{anchor}">{t}<a class="headerlink" href="#{anchor}" title="本节链接">#</a></h{level}>')
+
+
 def batch_anchor(name: str) -> str:
     return "batch-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
 
@@ -73,10 +86,10 @@ def batch_anchor(name: str) -> str:
 class Page:
     path: str  # source path relative to the docs root, e.g. "cases/XA-2023-017.md"
     title: str  # plain text (escaped when written)
-    body: str  # Markdown: headings and raw HTML blocks
+    body: str  # finished HTML (also valid Markdown, as raw HTML blocks)
     description: str = ""
     lastmod: dt.date | None = None
-    toc: bool = True  # show the table of contents (case pages, typical batches); listings need none
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) of the headings in body
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -86,18 +99,25 @@ class Page:
             return ""
         return (p[: -len("index")] if p.endswith("/index") else p + "/")
 
-    def source(self) -> str:
-        """Markdown with front matter. Titles and descriptions are HTML-escaped here because the
-        engine's templates output them raw; macros are switched off for generated pages."""
-        meta = {"title": protect(str(escape(self.title))), "render_macros": False,
-                "hide": ["navigation"] if self.toc else ["navigation", "toc"]}
+    def meta(self) -> dict[str, Any]:
+        """Page metadata. Titles and descriptions are HTML-escaped here because the engine's
+        templates output them raw; macros are switched off for generated pages."""
+        meta: dict[str, Any] = {"title": protect(str(escape(self.title))), "render_macros": False,
+                                "hide": ["navigation"] if self.toc else ["navigation", "toc"]}
         if self.description:
             meta["description"] = protect(str(escape(self.description)))
         if self.lastmod:
             meta["lastmod"] = self.lastmod.isoformat()
         meta.update(self.extra)
-        front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items())
-        return f"---\n{front}\n---\n\n{self.body}\n"
+        return meta
+
+    def front_matter(self) -> str:
+        front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in self.meta().items())
+        return f"---\n{front}\n---\n"
+
+    def source(self) -> str:
+        """The page as a Markdown file (front matter + raw HTML), for engines that read a folder."""
+        return f"{self.front_matter()}\n{self.body}\n"
 
 
 @dataclass
@@ -132,6 +152,7 @@ _env = jinja2.Environment(
     loader=jinja2.PackageLoader("generator", "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    auto_reload=False,  # templates ship with the package; no stat() per page
     trim_blocks=False,
     keep_trailing_newline=True,
     comment_start_string="<%#",  # "{#id}" is heading-id syntax in the pages, not a Jinja comment
@@ -182,12 +203,23 @@ class Site:
                                       for y in sorted(by_year, reverse=True)]),
         ]
 
+    @cached_property
+    def _facet_index(self) -> dict[str, Facet]:
+        return {f.key: f for f in self.facets}
+
+    @cached_property
+    def _facet_urls(self) -> dict[tuple[str, str], str]:
+        return {(f.key, v.name): v.url for f in self.facets for v in f.values}
+
     def facet(self, key: str) -> Facet:
-        return next(f for f in self.facets if f.key == key)
+        return self._facet_index[key]
 
     def facet_url(self, key: str, name: str) -> str:
-        value = self.facet(key).find(name if key != "year" else f"{name}年")
-        return value.url if value else "cases/"
+        return self._facet_urls.get((key, name if key != "year" else f"{name}年"), "cases/")
+
+    @cached_property
+    def filter_entries(self) -> list[dict[str, Any]]:
+        return [{"label": f.label, "entries": f.used} for f in self.facets]
 
     @cached_property
     def typical_batches(self) -> list[tuple[str, list[model.Case]]]:
@@ -231,10 +263,11 @@ class Site:
     def case_page(self, c: model.Case) -> Page:
         url = case_url(c)
         related = [self.by_id[r] for r in c.related if r in self.by_id]  # scheduled ones appear once published
-        body = _env.get_template("case.html").render(c=c, related=related, **self.context(url))
-        summary = " ".join(c.event.summary.split())
+        heading = Headings()
+        body = _env.get_template("case.html").render(c=c, related=related, heading=heading, **self.context(url))
+        summary = "".join(c.event.summary.split())
         return Page(f"cases/{c.id}.md", c.title, body.strip(), description=f"{c.region} · {c.result.outcome} · {summary[:90]}",
-                    lastmod=last_updated(c))
+                    lastmod=last_updated(c), toc=tuple(heading.entries))
 
     def listing_pages(self, base: str, title: str, cases: list[model.Case], intro: Markup | str = "",
                       filters: bool = True, current: str = "") -> list[Page]:
@@ -247,10 +280,11 @@ class Site:
                 cases=cases[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], total=len(cases), number=n, pages=pages,
                 page_url=lambda k: base if k == 1 else f"{base}page/{k}/",
                 intro=intro if n == 1 else "", open_filters=not current and n == 1,
-                filters=[{"label": f.label, "entries": f.used} for f in self.facets] if filters else [],
+                # the filter box only on the first page: later pages are reached through the pager
+                filters=self.filter_entries if filters and n == 1 else [],
                 current=current, **self.context(url))
             lastmod = max((last_updated(c) for c in cases), default=None)
-            out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod, toc=False))
+            out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod))
         return out
 
     def facet_pages(self) -> list[Page]:
@@ -269,19 +303,28 @@ class Site:
     def typical_page(self) -> Page:
         url = "typical/"
         ctx = self.context(url)
+        heading = Headings()
         parts = ["<div class=\"portal-intro\"><p>典型案例由纪检监察机关从已办结的案例中选出，分批发布，"
                  "供各级参照学习。</p></div>"]
         for name, cases in self.typical_batches:
-            parts.append(f"\n## {protect(str(escape(name)))} {{#{batch_anchor(name)}}}\n")
+            parts.append(heading(batch_anchor(name), name))
             parts.append(f"<div class=\"portal-batch\">\n<p class=\"portal-total\">本批共 {len(cases)} 件。</p>\n"
                          f"{ctx['items'](sorted(cases, key=lambda c: c.id))}\n</div>")
         if not self.typical_batches:
             parts.append("<p>暂无典型案例。</p>")
-        return Page("typical/index.md", "典型案例", "\n".join(parts),
+        return Page("typical/index.md", "典型案例", "\n".join(parts), toc=tuple(heading.entries),
                     lastmod=max((last_updated(c) for _, cs in self.typical_batches for c in cs), default=None))
 
+    def case_pages(self) -> list[Page]:
+        global _RENDERING
+        _RENDERING = self  # forked workers reach the site through this global instead of a pickle
+        try:
+            return fork_map(_render_cases, chunks(len(self.cases), PARALLEL_THRESHOLD))
+        finally:
+            _RENDERING = None
+
     def pages(self) -> list[Page]:
-        out = [self.case_page(c) for c in self.cases]
+        out = self.case_pages()
         intro = Markup("<p>这里列出本平台公开的全部容错纠错和澄清正名案例。每件案例按“流程、对象、事件、原因、结果”"
                        "五要素公开。可以按地区、容错情形、领域、结果和年份浏览。</p>")
         out += self.listing_pages("cases/", "全部案例", self.cases, intro=intro)
@@ -303,6 +346,15 @@ class Site:
             "people": sum(c.subject.count for c in self.cases),
             "updated": cn_date(max((last_updated(c) for c in self.cases), default=None)),
         }
+
+
+_RENDERING: Site | None = None
+PARALLEL_THRESHOLD = 400
+
+
+def _render_cases(start: int, end: int) -> list[Page]:
+    assert _RENDERING is not None
+    return [_RENDERING.case_page(c) for c in _RENDERING.cases[start:end]]
 
 
 def render_site(records: Iterable[model.Case], catalogs: Catalogs, today: dt.date) -> tuple[Site, list[Page]]:

@@ -1,0 +1,39 @@
+"""Spread independent work over the CPUs (forked workers), keeping results in input order so
+the output never depends on the number of workers."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+
+
+def workers() -> int:
+    """CPUs this process may use; PORTAL_JOBS caps it (PORTAL_JOBS=1 runs everything in-process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, 8, int(os.environ.get("PORTAL_JOBS", cpus))))
+
+
+def fork_map(fn: Callable[..., list[T]], calls: Sequence[tuple[Any, ...]]) -> list[T]:
+    """Run fn(*args) for each args, in forked workers when there is more than one call and more
+    than one CPU, and concatenate the lists they return, in order. Workers inherit the parent's
+    memory, so large read-only state can be reached through module globals instead of pickling."""
+    n = workers()
+    if n == 1 or len(calls) < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return [x for args in calls for x in fn(*args)]
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(fn, *args) for args in calls]
+        return [x for f in futures for x in f.result()]
+
+
+def chunks(total: int, threshold: int) -> list[tuple[int, int]]:
+    """(start, end) slices: one slice below threshold, else a few per worker for load balance."""
+    if total < threshold or workers() == 1:
+        return [(0, total)]
+    size = -(-total // (workers() * 4))
+    return [(i, min(i + size, total)) for i in range(0, total, size)]

@@ -1,0 +1,32 @@
+"""Parallel check and render give exactly what the serial run gives."""
+import pytest
+
+import generator.check as check_mod
+import generator.render as render_mod
+from generator.check import check_paths, load_catalogs, record_files
+from generator.parallel import chunks, workers
+from generator.render import render_site
+from tests.conftest import FIXTURES, ROOT, TODAY
+
+CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+
+
+def run(monkeypatch, jobs: str):
+    monkeypatch.setenv("PORTAL_JOBS", jobs)
+    monkeypatch.setattr(check_mod, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(render_mod, "PARALLEL_THRESHOLD", 2)
+    files = record_files(ROOT / "cases") + record_files(FIXTURES / "broken" / "E104-outcome-typo")
+    result = check_paths(files, CAT, TODAY)
+    _, pages = render_site([r.case for r in result.records], CAT, TODAY)
+    return result, pages
+
+
+def test_parallel_equals_serial(monkeypatch):
+    if workers() < 2 and not __import__("os").cpu_count() > 1:
+        pytest.skip("one CPU")
+    serial, serial_pages = run(monkeypatch, "1")
+    parallel, parallel_pages = run(monkeypatch, "2")
+    assert len(chunks(17, 2)) > 1  # the parallel path really was taken
+    assert serial.diagnostics == parallel.diagnostics and serial.diagnostics
+    assert [r.path for r in serial.records] == [r.path for r in parallel.records]
+    assert [p.source() for p in serial_pages] == [p.source() for p in parallel_pages]

@@ -1,0 +1,157 @@
+"""`portal new`: a record skeleton derived from the one schema declaration.
+
+Required fields are written with empty values (so `portal check` reports each one until it is
+filled); optional fields are written commented out, ready to uncomment. Every field carries its
+Chinese title, description and allowed values from the model.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from . import model
+from .check import _resolve, load_catalogs
+from .load import iter_record_files
+from .project import Project
+
+_ID = re.compile(r"^([A-Z]{2,6})-(\d{4})-(\d{3,4})$")
+KIND_ONLY = {"容错": {("reason", "finding")}, "澄清": {("reason", "circumstances")}}
+
+
+def next_id(cases_dir: Path, prefix: str, year: int) -> str:
+    """One above the highest sequence number used for prefix-year (ids are never reused)."""
+    used = [int(m.group(3)) for p in iter_record_files(cases_dir)
+            if (m := _ID.match(p.stem)) and m.group(1) == prefix and int(m.group(2)) == year]
+    return f"{prefix}-{year}-{max(used, default=0) + 1:03d}"
+
+
+def common_prefix(cases_dir: Path) -> str:
+    prefixes = Counter(m.group(1) for p in iter_record_files(cases_dir) if (m := _ID.match(p.stem)))
+    return prefixes.most_common(1)[0][0] if prefixes else "AN"
+
+
+def _describe(s: dict, required: bool) -> str:
+    title, desc = s.get("title", ""), s.get("description", "")
+    if desc.startswith(title + "："):  # class docstrings repeat the title
+        desc = desc[len(title) + 1:]
+    parts = [f"{title}：{desc}" if desc else title]
+    enum = s.get("enum") or (s.get("items") or {}).get("enum")
+    if enum:
+        parts.append("可选 " + "、".join(enum))
+    if s.get("format") == "date":
+        parts.append("日期写作 YYYY-MM-DD")
+    return "；".join(parts) + ("（必填）" if required else "（选填）")
+
+
+Line = tuple[int, bool, str]  # depth, commented out, text
+
+
+def _emit(schema: dict, root: dict, values: dict[tuple, Any], kind: str, path: tuple, depth: int,
+          commented: bool, out: list[Line], describe: bool = True) -> None:
+    props = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    # requirements that depend on the kind, which the schema cannot express
+    if path == ("reason",):
+        required |= {"circumstances"} if kind == "容错" else {"finding"}
+    if path == ("subject",):
+        required |= {"rank"}
+    if path == ("disclosure",) and values.get(("disclosure", "scope")) == "公开":
+        required |= {"published"}
+    for key, raw in props.items():
+        here = (*path, key)
+        if here in KIND_ONLY[kind]:
+            continue
+        s = _resolve(raw, root)
+        req = key in required
+        off = commented or not req  # optional fields are written commented out
+        if describe:
+            out.append((depth, False, f"# {_describe(s, req)}"))
+        if here in values:
+            out.append((depth, off and here not in values, f"{key}: {values[here]}"))
+            continue
+        out.append((depth, off, f"{key}:"))
+        item = _resolve(s.get("items", {}), root) if s.get("type") == "array" else {}
+        if "oneOf" in raw:  # a value with alternative forms (occurred): one line, forms explained above
+            continue
+        if "properties" in s:
+            _emit(s, root, values, kind, here, depth + 1, off, out, describe=describe and not off)
+        elif "properties" in item:
+            for _ in range(2 if here == ("process", "steps") else 1):
+                start = len(out)
+                _emit(item, root, values, kind, (*here, 0), depth + 2, off, out, describe=False)
+                d, c, text = out[start]
+                out[start] = (depth + 1, c, "- " + text)
+        elif s.get("type") == "array":
+            out.append((depth + 1, off, "- "))
+
+
+def _render(lines: list[Line]) -> list[str]:
+    return ["  " * d + ("# " if c else "") + t for d, c, t in lines]
+
+
+def skeleton(record_id: str, kind: str, region: str, title: str) -> str:
+    root = model.json_schema()
+    values: dict[tuple, Any] = {("id",): record_id, ("kind",): kind, ("region",): region,
+                                ("disclosure", "scope"): "公开"}
+    if title:
+        values[("title",)] = title
+    if kind == "澄清":
+        values[("result", "outcome")] = "澄清正名"
+    head = [
+        f"# 案例记录 {record_id}（{kind}）。由 portal new 生成。",
+        "# 填写方法：把每个 “字段:” 后面补上内容；标明（选填）的字段去掉行首的 “# ” 即可启用。",
+        "# 填完后运行 portal check 检查；不要写身份证号、电话、完整姓名等个人信息。",
+        "",
+    ]
+    out: list[Line] = []
+    _emit(_resolve(root, root), root, values, kind, (), 0, False, out)
+    return "\n".join(head + _render(out)) + "\n"
+
+
+def _ask(prompt: str, choices: list[str] | None = None) -> str:
+    if choices:
+        for i, c in enumerate(choices, 1):
+            print(f"  {i:>2}. {c}", file=sys.stderr)
+    while True:
+        answer = input(f"{prompt}：").strip()
+        if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
+            return choices[int(answer) - 1]
+        if not choices or answer in choices:
+            return answer
+        print("请输入列表中的序号或名称。", file=sys.stderr)
+
+
+def new_record(project: Project, args: argparse.Namespace) -> int:
+    catalogs = load_catalogs(project.regions_path, project.circumstances_path)
+    regions = [r.name for r in catalogs.regions]
+    interactive = sys.stdin.isatty()
+    kind = args.kind or (_ask("类型", list(model.KINDS)) if interactive else "容错")
+    region = args.region or (_ask("地区", regions) if interactive else "")
+    if not region:
+        print("portal new：请用 --region 指定地区，可选：" + "、".join(regions), file=sys.stderr)
+        return 2
+    if regions and region not in regions:
+        print(f"portal new：地区 “{region}” 不在 regions.yaml 中，可选：" + "、".join(regions), file=sys.stderr)
+        return 2
+    title = args.title if args.title is not None else (_ask("标题（8 至 60 字，可以稍后再填）") if interactive else "")
+    year = args.year or project.today.year
+    prefix = args.prefix or common_prefix(project.cases_dir)
+    if not re.match(r"^[A-Z]{2,6}$", prefix):
+        print("portal new：编号前缀应为 2 至 6 个大写字母，如 XA", file=sys.stderr)
+        return 2
+    record_id = next_id(project.cases_dir, prefix, year)
+    target = project.cases_dir / str(year) / f"{record_id}.yaml"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(target, "x", encoding="utf-8") as f:  # never overwrite
+            f.write(skeleton(record_id, kind, region, title))
+    except FileExistsError:
+        print(f"portal new：{project.display(target)} 已存在，不会覆盖", file=sys.stderr)
+        return 1
+    print(project.display(target))
+    return 0

@@ -1,0 +1,103 @@
+import re
+
+import pytest
+import yaml
+
+from generator.check import check_paths, load_catalogs, record_files
+from generator.template import next_id, skeleton
+from tests.conftest import ROOT, TODAY
+from tests.site_helpers import portal
+
+CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+
+FILL = {
+    "title": "雁塔区测试用的容错纠错案例标题", "display": "雁塔区某局副局长李某", "rank": "县处级副职",
+    "unit_type": "党政机关", "domain": "招商引资", "occurred": "2023-05", "summary": "经过。",
+    "analysis": "分析。", "initiation": "本人申请", "implementing_body": "雁塔区纪委",
+    "determining_authority": "雁塔区纪委常委会", "outcome": "免予问责", "decided": "2024-02-01",
+    "published": "2024-03-01", "finding": "反映失实",
+}
+
+
+def fill(text: str, kind: str) -> str:
+    steps = iter([("申请", "2024-01-10"), ("认定", "2024-02-01")])
+    out = []
+    for line in text.splitlines():
+        m = re.match(r"^(\s*)(- )?([a-z_]+):\s*$", line)
+        if m and not line.lstrip().startswith("#"):
+            indent, dash, key = m.groups()
+            if key == "step":
+                step, date = next(steps)
+                out.append(f"{indent}{dash or ''}step: {step}")
+                out.append(f"{indent}  date: {date}")
+                continue
+            if key == "date":
+                continue
+            if key in FILL:
+                value = "澄清正名" if key == "outcome" and kind == "澄清" else FILL[key]
+                out.append(f"{indent}{dash or ''}{key}: {value}")
+                continue
+        if line.strip() == "-":
+            prev = out[-1].strip()
+            out.append(line + ("先行先试" if prev == "circumstances:" else "《中国共产党问责条例》第十七条"))
+            continue
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@pytest.mark.parametrize("kind", ["容错", "澄清"])
+def test_skeleton_fails_until_filled_then_passes(tmp_path, kind):
+    text = skeleton("XA-2024-001", kind, "雁塔区", "")
+    yaml.safe_load(text)  # valid YAML as written
+    f = tmp_path / "XA-2024-001.yaml"
+    f.write_text(text, encoding="utf-8")
+    empty = check_paths(record_files(tmp_path), CAT, TODAY)
+    assert empty.errors >= 10 and {d.code for d in empty.diagnostics} <= {"E101", "E103"}
+    f.write_text(fill(text, kind), encoding="utf-8")
+    filled = check_paths(record_files(tmp_path), CAT, TODAY)
+    assert filled.errors == 0, [d.format() for d in filled.diagnostics] + [fill(text, kind)]
+    assert filled.records[0].case.kind == kind
+
+
+def test_every_field_of_the_schema_is_in_the_skeleton():
+    text = skeleton("XA-2024-001", "容错", "雁塔区", "")
+    for key in ("id", "kind", "title", "region", "subject", "event", "reason", "process", "result", "correction",
+                "follow_ups", "disclosure", "typical", "revisions", "related", "sources", "circumstances", "basis",
+                "steps", "allow", "measures"):
+        assert re.search(rf"^\s*(# )?(- )?{key}:", text, re.M), key
+
+
+def test_next_id_never_reuses(tmp_path):
+    (tmp_path / "2024").mkdir()
+    for stem in ("XA-2024-001", "XA-2024-007", "YT-2024-020", "XA-2023-050"):
+        (tmp_path / "2024" / f"{stem}.yaml").write_text("", encoding="utf-8")
+    assert next_id(tmp_path, "XA", 2024) == "XA-2024-008"
+    assert next_id(tmp_path, "XA", 2025) == "XA-2025-001"
+
+
+def test_portal_new_with_flags_writes_and_never_overwrites(project_copy):
+    r = portal(project_copy, "new", "--kind", "容错", "--region", "雁塔区", "--title", "一个新的容错纠错案例标题")
+    assert r.returncode == 0, r.stderr
+    path = project_copy / r.stdout.strip()
+    assert path.name == "XA-2026-016.yaml" and path.parent.name == "2026"
+    assert "title: 一个新的容错纠错案例标题" in path.read_text(encoding="utf-8")
+    second = portal(project_copy, "new", "--region", "雁塔区", "--title", "x")
+    assert second.returncode == 0 and second.stdout.strip().endswith("XA-2026-017.yaml")
+    bad = portal(project_copy, "new", "--region", "火星")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_new_refuses_to_overwrite_an_existing_file(project_copy, monkeypatch, capsys):
+    import argparse
+
+    import generator.template as t
+    from generator.project import Project
+
+    existing = project_copy / "cases/2023/XA-2023-017.yaml"
+    before = existing.read_bytes()
+    monkeypatch.setattr(t, "next_id", lambda *a: "XA-2023-017")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    args = argparse.Namespace(kind="容错", region="雁塔区", title="标题标题标题标题", year=2023, prefix="XA")
+    assert t.new_record(Project.find(root=project_copy), args) == 1
+    assert existing.read_bytes() == before
+    assert "不会覆盖" in capsys.readouterr().err

@@ -5,6 +5,7 @@ another engine replaces only this file and the theme overrides.
 """
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import functools
 import logging
@@ -23,6 +24,7 @@ from mkdocs.structure.toc import get_toc
 from . import mkdocs_macros
 from .pipeline import run_check
 from .diagnostics import summary_line
+from .index import search_records
 from .project import Project
 from .render import Page, render_site
 
@@ -38,6 +40,17 @@ def join_cjk_lines(html: str) -> str:
     the browser; hand-written pages wrap lines freely, so join them (never inside <pre>)."""
     parts = _PRE.split(html)
     return "".join(p if i % 2 else _CJK_BREAK.sub("", p) for i, p in enumerate(parts))
+
+
+async def write_pagefind(records: list, output: Path) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(output_path=str(output), include_characters="-")
+    async with PagefindIndex(config=config) as index:
+        for r in records:
+            await index.add_custom_record(url=r.url, content=r.content, language=r.language,
+                                          meta=r.meta, filters=r.filters, sort=r.sort)
+        await index.write_files(output_path=str(output))
 
 
 def _read_generated(page, generated: Page, config) -> None:
@@ -110,6 +123,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if generated is None:
             return join_cjk_lines(html)
         return generated.body
+
+    def on_post_build(self, config):
+        """Full-text index: the engine-agnostic search records, written by Pagefind's extended
+        build into <site>/pagefind/. Any failure fails the build (the old site stays)."""
+        try:
+            asyncio.run(write_pagefind(search_records(self.site), Path(config.site_dir) / "pagefind"))
+        except Exception as e:  # the Pagefind service reports errors as plain exceptions
+            raise PluginError(f"全文检索索引生成失败（Pagefind）：{e}") from e
 
     def on_serve(self, server, config, builder):
         root = Path(config.config_file_path).resolve().parent

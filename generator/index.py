@@ -1,0 +1,104 @@
+"""Stage 4 (index): the full-text search records of the public cases, engine-agnostic.
+
+Chinese has no spaces, and the index and the browser cut it into words differently (the
+index's dictionary makes 招商 + 引资中 where the browser keeps 招商引资 whole), so a plain word
+index misses ordinary queries. Each record's text is therefore indexed as overlapping
+two-character pieces (招商 商引 引资), the classic approach for Chinese full-text search; the
+search page cuts the query the same way and rebuilds readable excerpts from the pieces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from . import model
+from .render import Site, case_url, cn_date
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`>#]+")
+_PUNCT = re.compile(r"[\s，。、；：？！“”‘’（）《》【】〔〕…—·,.;:?!\"'()\[\]{}<>/\\|]+")
+
+
+def bigrams(text: str) -> str:
+    """招商引资，XA-2023-017 → '招商 商引 引资 XA-2023-017'."""
+    out: list[str] = []
+    for chunk in _PUNCT.split(text):
+        pos = 0
+        for m in _CJK_RUN.finditer(chunk):
+            if m.start() > pos:
+                out.append(chunk[pos:m.start()])
+            run = m.group(0)
+            out.extend([run] if len(run) == 1 else [run[i:i + 2] for i in range(len(run) - 1)])
+            pos = m.end()
+        if pos < len(chunk):
+            out.append(chunk[pos:])
+    return " ".join(w for w in out if w)
+
+
+def plain(md: str) -> str:
+    return _MD_MARK.sub("", _MD_LINK.sub(r"\1", md))
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    url: str  # root-relative ("/cases/XA-2023-017/"); the search page prefixes the site's base path
+    content: str
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+    sort: dict[str, str]
+    language: str = "zh"
+
+
+def case_text(c: model.Case, site: Site) -> Iterable[str]:
+    """Everything a citizen reads on the case page, in reading order."""
+    yield c.title
+    yield c.id
+    yield c.region
+    yield c.subject.display
+    yield c.event.domain
+    yield plain(c.event.summary)
+    for cid in c.reason.circumstances or []:
+        yield cid
+        yield site.circumstances[cid].title
+    if c.reason.finding:
+        yield c.reason.finding
+    yield from c.reason.basis
+    yield plain(c.reason.analysis)
+    yield from (c.process.initiation, c.process.implementing_body, c.process.determining_authority)
+    yield from (s.note for s in c.process.steps if s.note)
+    yield c.result.outcome
+    yield from c.result.measures or []
+    yield plain(c.result.summary)
+    if c.correction:
+        yield from c.correction.actions
+    for f in c.follow_ups:
+        yield f.by
+        yield plain(f.finding)
+    yield from (r.note for r in c.revisions)
+    yield from (s.title for s in c.sources)
+    if c.typical:
+        yield c.typical
+
+
+def search_records(site: Site) -> list[SearchRecord]:
+    out = []
+    for c in site.cases:
+        filters = {
+            "地区": [c.region], "年份": [f"{c.result.decided.year}年"], "领域": [c.event.domain],
+            "结果": [c.result.outcome], "类型": ["容错纠错" if c.kind == "容错" else "澄清正名"],
+        }
+        if c.reason.circumstances:
+            filters["容错情形"] = list(c.reason.circumstances)
+        if c.typical:
+            filters["典型案例"] = [c.typical]
+        out.append(SearchRecord(
+            url="/" + case_url(c),
+            content=bigrams("。".join(case_text(c, site))),
+            meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
+                  "date": cn_date(c.result.decided)},
+            filters=filters,
+            sort={"date": c.result.decided.isoformat()},
+        ))
+    return out

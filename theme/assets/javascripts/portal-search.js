@@ -1,0 +1,246 @@
+/* Case search on top of Pagefind's JS API. State lives in the URL (?q=&f=地区:雁塔区&sort=date)
+   so a search can be shared and restored. Results are built with DOM methods: nothing from the
+   index is ever inserted as HTML. */
+(function () {
+  "use strict";
+  var form = document.getElementById("portal-search-form");
+  if (!form) return;
+  var script = document.currentScript;
+  var root = new URL("../../", script.src); // this file lives in <site>/assets/javascripts/
+  var FACETS = ["地区", "年份", "领域", "容错情形", "结果", "类型", "典型案例"];
+  var ID = /^[A-Za-z]{2,6}-\d{4}-\d{3,4}$/;
+  var PAGE = 20;
+  var input = document.getElementById("portal-q");
+  var sortSel = document.getElementById("portal-sort");
+  var facetsBox = document.getElementById("portal-search-facets");
+  var statusEl = document.getElementById("portal-search-status");
+  var list = document.getElementById("portal-search-results");
+  var more = document.getElementById("portal-search-more");
+  var pagefind = null, allFilters = {}, current = [], shown = 0, seq = 0;
+
+  function readState() {
+    var p = new URLSearchParams(location.search);
+    return { q: (p.get("q") || "").trim(), sort: p.get("sort") || "", f: p.getAll("f") };
+  }
+  function writeState(s) {
+    var p = new URLSearchParams();
+    if (s.q) p.set("q", s.q);
+    if (s.sort) p.set("sort", s.sort);
+    s.f.forEach(function (v) { p.append("f", v); });
+    var qs = p.toString();
+    history.replaceState(null, "", qs ? "?" + qs : location.pathname);
+  }
+  function uiState() {
+    var f = [];
+    facetsBox.querySelectorAll("input:checked").forEach(function (c) { f.push(c.value); });
+    return { q: input.value.trim(), sort: sortSel.value, f: f };
+  }
+  function filterObject(f) {
+    var out = {};
+    f.forEach(function (v) {
+      var i = v.indexOf(":");
+      if (i > 0) (out[v.slice(0, i)] = out[v.slice(0, i)] || { any: [] }).any.push(v.slice(i + 1));
+    });
+    return out;
+  }
+  function text(s) { // decode entities of an index text fragment, never parse it as markup
+    return new DOMParser().parseFromString(s, "text/html").documentElement.textContent;
+  }
+  function link(url) { return new URL(url.replace(/^\//, ""), root).href; }
+
+  function renderFacets(counts, chosen) {
+    facetsBox.textContent = "";
+    FACETS.forEach(function (name) {
+      var values = Object.assign({}, allFilters[name] || {});
+      var shownCounts = counts && counts[name] ? counts[name] : values;
+      var keys = Object.keys(values).sort(function (a, b) {
+        return name === "年份" ? b.localeCompare(a) : (values[b] - values[a]) || a.localeCompare(b, "zh");
+      });
+      if (!keys.length) return;
+      var fs = document.createElement("fieldset");
+      var lg = document.createElement("legend");
+      lg.textContent = name;
+      fs.appendChild(lg);
+      keys.forEach(function (k) {
+        var val = name + ":" + k, on = chosen.indexOf(val) >= 0, n = shownCounts[k] || 0;
+        if (!n && !on) return;
+        var label = document.createElement("label");
+        var box = document.createElement("input");
+        box.type = "checkbox"; box.value = val; box.checked = on;
+        box.addEventListener("change", run);
+        var count = document.createElement("span");
+        count.className = "portal-count"; count.textContent = " " + n;
+        label.appendChild(box); label.appendChild(document.createTextNode(" " + k)); label.appendChild(count);
+        fs.appendChild(label);
+      });
+      if (fs.querySelector("label")) facetsBox.appendChild(fs);
+    });
+  }
+
+  // Pagefind quietly widens a query word it cannot find to a shorter prefix (探测 → 探索). A result
+  // is exact when its indexed text holds every character and Latin word of the query and most of
+  // its two-character pieces (a piece spanning two typed words, 区电 in 雁塔区电梯, may be absent);
+  // exact results come first and, when there is none, the page says so.
+  function queryTerms(q) {
+    return bigramQuery(q).toLowerCase().split(/\s+/).filter(Boolean);
+  }
+  function isExact(d, terms) {
+    var content = (d.content || "").toLowerCase();
+    var has = function (t) { return content.indexOf(t) >= 0; };
+    var pieces = terms.filter(function (t) { return t.length === 2 && CJK.test(t); });
+    var others = terms.filter(function (t) { return pieces.indexOf(t) < 0; });
+    var chars = pieces.join("").split("");
+    var found = pieces.filter(has).length;
+    return others.every(has) && chars.every(has) &&
+      (pieces.length <= 2 ? found === pieces.length : found >= Math.ceil(pieces.length / 2));
+  }
+
+  function showMore() {
+    var slice = current.slice(shown, shown + PAGE);
+    shown += slice.length;
+    more.hidden = shown >= current.length;
+    var terms = queryTerms(input.value.trim());
+    return Promise.all(slice.map(function (r) { return r.data ? r.data() : Promise.resolve(r); })).then(function (rows) {
+      rows.forEach(function (d) { d.exact = !terms.length || !d.content || isExact(d, terms); });
+      rows.sort(function (a, b) { return (b.exact ? 1 : 0) - (a.exact ? 1 : 0); });
+      var exact = rows.filter(function (d) { return d.exact; }).length;
+      if (shown === slice.length && terms.length && rows.length) { // first batch: say what was found
+        if (!exact) statusEl.textContent = "没有找到完全符合“" + input.value.trim() + "”的案例。下面是只符合部分关键词的相近结果。";
+        else if (current.length === rows.length && exact < rows.length)
+          statusEl.textContent = "找到 " + exact + " 件案例，另有 " + (rows.length - exact) + " 件相近结果。";
+      }
+      rows.forEach(function (d) {
+        var li = document.createElement("li");
+        li.setAttribute("data-exact", d.exact ? "1" : "0");
+        if (!d.exact) li.className = "portal-near";
+        var a = document.createElement("a");
+        a.href = link(d.url); a.textContent = (d.meta && d.meta.title) || d.url;
+        li.appendChild(a);
+        var meta = document.createElement("span");
+        meta.className = "portal-meta";
+        meta.textContent = [d.meta.id, d.meta.region, d.meta.outcome, d.meta.date].filter(Boolean).join(" · ");
+        li.appendChild(meta);
+        if (d.excerpt) { var p = document.createElement("p"); excerpt(p, d.excerpt); li.appendChild(p); }
+        list.appendChild(li);
+      });
+    });
+  }
+
+  // The index holds Chinese as overlapping two-character pieces (招商引资 → 招商 商引 引资); the query
+  // is cut the same way. A single character still matches every piece that starts with it.
+  var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  function bigramQuery(q) {
+    return q.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, function (run) {
+      var out = [];
+      for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+      return " " + out.join(" ") + " ";
+    }).replace(/[，。、；：？！“”（）《》\s]+/g, " ").trim();
+  }
+  // Excerpts come back as pieces ("区招 招商 <mark>商引</mark> 引资"); join overlapping pieces into
+  // readable text, keeping the highlight on the characters that matched.
+  function rebuild(excerptHtml) {
+    var chars = [], inMark = false;
+    excerptHtml.split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>") { inMark = true; return; }
+      if (part === "</mark>") { inMark = false; return; }
+      text(part).split(/\s+/).forEach(function (tok) {
+        if (!tok) return;
+        var prev = chars.length ? chars[chars.length - 1] : null;
+        if (prev && prev.c !== " " && tok.length === 2 && CJK.test(tok) && prev.c === tok[0]) {
+          prev.m = prev.m || inMark; chars.push({ c: tok[1], m: inMark }); return;
+        }
+        if (prev && !(CJK.test(prev.c) && CJK.test(tok[0]))) chars.push({ c: " ", m: false });
+        for (var i = 0; i < tok.length; i++) chars.push({ c: tok[i], m: inMark });
+      });
+    });
+    return chars;
+  }
+  function excerpt(el, html) {
+    var run = null;
+    rebuild(html).forEach(function (ch) {
+      if (!run || run.m !== ch.m) {
+        run = { m: ch.m, node: ch.m ? document.createElement("mark") : document.createElement("span") };
+        el.appendChild(run.node);
+      }
+      run.node.textContent += ch.c;
+    });
+  }
+  function searchAll(q, opts) {
+    return pagefind.search(q ? bigramQuery(q) : null, opts).then(function (res) {
+      return res ? { results: res.results.slice(), filters: res.filters } : { results: [], filters: null };
+    });
+  }
+
+  function pinId(q, results) {
+    // a case id puts that case first, found in the results or directly at its own address
+    if (!ID.test(q)) return Promise.resolve(results);
+    var id = q.toUpperCase();
+    return Promise.all(results.slice(0, 50).map(function (r) { return r.data(); })).then(function (rows) {
+      var i = rows.findIndex(function (d) { return d.meta && d.meta.id === id; });
+      if (i > 0) { var hit = results.splice(i, 1)[0]; results.unshift(hit); }
+      if (i >= 0) return results;
+      return fetch(link("cases/" + id + "/"), { method: "HEAD" }).then(function (res) {
+        if (!res.ok) return results;
+        return [{ url: "/cases/" + id + "/", meta: { title: id, id: id }, excerpt: "" }].concat(results);
+      }).catch(function () { return results; });
+    });
+  }
+
+  function run(ev) {
+    if (ev && ev.preventDefault) ev.preventDefault();
+    var s = uiState();
+    writeState(s);
+    var mine = ++seq;
+    list.removeAttribute("data-done");
+    if (!s.q && !s.f.length) {
+      list.textContent = ""; more.hidden = true;
+      statusEl.textContent = "输入关键词，或在左侧选择筛选条件。";
+      renderFacets(null, s.f);
+      list.setAttribute("data-done", location.search);
+      return;
+    }
+    statusEl.textContent = "正在检索…";
+    var opts = { filters: filterObject(s.f) };
+    if (s.sort === "date" || !s.q) opts.sort = { date: "desc" };
+    searchAll(s.q || null, opts).then(function (res) {
+      if (mine !== seq || !res) return;
+      return pinId(s.q, res.results).then(function (results) {
+        if (mine !== seq) return;
+        current = results; shown = 0; list.textContent = "";
+        renderFacets(res.filters, s.f);
+        statusEl.textContent = results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。";
+        return showMore().then(function () { list.setAttribute("data-done", location.search); });
+      });
+    });
+  }
+
+  var timer = null;
+  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "ArrowDown") { var first = list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
+  });
+  list.addEventListener("keydown", function (e) {
+    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    var i = links.indexOf(document.activeElement);
+    if (i < 0) return;
+    if (e.key === "ArrowDown" && links[i + 1]) { e.preventDefault(); links[i + 1].focus(); }
+    if (e.key === "ArrowUp") { e.preventDefault(); (links[i - 1] || input).focus(); }
+  });
+  sortSel.addEventListener("change", run);
+  form.addEventListener("submit", run);
+  more.addEventListener("click", showMore);
+
+  import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
+    pagefind = pf;
+    return pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
+  }).then(function () { return pagefind.filters(); }).then(function (f) {
+    allFilters = f || {};
+    var s = readState();
+    input.value = s.q; sortSel.value = s.sort;
+    renderFacets(null, s.f);
+    form.classList.add("portal-ready");
+    run();
+  }).catch(function () {
+    statusEl.textContent = "检索索引加载失败。可以从“全部案例”按类别浏览。";
+  });
+})();

@@ -46,11 +46,10 @@ async def write_pagefind(records: list, output: Path) -> None:
     from pagefind.index import IndexConfig, PagefindIndex
 
     config = IndexConfig(output_path=str(output), include_characters="-")
-    async with PagefindIndex(config=config) as index:
+    async with PagefindIndex(config=config) as index:  # writes the files once, on a clean exit
         for r in records:
             await index.add_custom_record(url=r.url, content=r.content, language=r.language,
                                           meta=r.meta, filters=r.filters, sort=r.sort)
-        await index.write_files(output_path=str(output))
 
 
 def _read_generated(page, generated: Page, config) -> None:

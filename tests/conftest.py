@@ -29,3 +29,54 @@ def project_copy(tmp_path: Path) -> Path:
 
 def base_record() -> str:
     return (FIXTURES / "base.yaml").read_text(encoding="utf-8")
+
+
+# ---- browser fixtures (shared by the browser test modules; one build, one Chromium) ----
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def demo_site(tmp_path_factory) -> Path:
+    """The demo project built once with `portal build` into a private copy."""
+    from tests.site_helpers import portal
+
+    project = tmp_path_factory.mktemp("demo") / "proj"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", "bench", "tests", "docs"))
+    r = portal(project, "build")
+    assert r.returncode == 0, r.stderr
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def server(demo_site):
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def handle(self):
+            try:
+                super().handle()
+            except (BrokenPipeError, ConnectionResetError):  # the browser cancelled a request
+                pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu",
+                                                               "--disable-background-networking", "--no-first-run"])
+        yield b
+        b.close()

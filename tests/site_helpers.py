@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlparse
 
 from tests.conftest import ROOT
 
@@ -46,3 +47,18 @@ def article(page: Path) -> str:
 
 def visible_text(fragment: str) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+def open_page(browser, url, width=1280, scheme="light"):
+    """A page in a fresh context that records requests to other hosts and script errors."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = ctx.new_page()
+    foreign, errors = [], []
+    origin = urlparse(url).netloc
+    page.on("request", lambda req: foreign.append(req.url) if urlparse(req.url).netloc not in (origin, "") and
+            not req.url.startswith("data:") else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(url, wait_until="networkidle")
+    return ctx, page, foreign, errors
+
+

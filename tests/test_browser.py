@@ -1,65 +1,15 @@
 """The built demo site in a real browser (Playwright driving Debian's Chromium)."""
-import functools
 import os
 import tempfile
-import http.server
-import shutil
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.site_helpers import portal
+from tests.site_helpers import open_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Screenshots land in a temporary folder; `make screenshots` points this at docs/screenshots.
 SHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS") or tempfile.mkdtemp(prefix="portal-shots-"))
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    project = tmp_path_factory.mktemp("browser") / "proj"
-    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", "bench", "tests", "docs"))
-    r = portal(project, "build")
-    assert r.returncode == 0, r.stderr
-    handler = functools.partial(_Quiet, directory=str(project / "site"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless", "--disable-gpu",
-                                                               "--disable-background-networking", "--no-first-run"])
-        yield b
-        b.close()
-
-
-def open_page(browser, url, width=1280, scheme="light"):
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = ctx.new_page()
-    foreign, errors = [], []
-    origin = urlparse(url).netloc
-    page.on("request", lambda req: foreign.append(req.url) if urlparse(req.url).netloc not in (origin, "") and
-            not req.url.startswith("data:") else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(url, wait_until="networkidle")
-    return ctx, page, foreign, errors
 
 
 @pytest.mark.parametrize("path, name, width, scheme, expect", [

@@ -1,0 +1,31 @@
+from generator.check import check_paths, load_catalogs, record_files
+from generator.index import bigrams, search_records
+from generator.render import Site
+from tests.conftest import ROOT, TODAY
+
+
+def test_bigrams():
+    assert bigrams("招商引资") == "招商 商引 引资"
+    assert bigrams("雁塔区，XA-2023-017。桃") == "雁塔 塔区 XA-2023-017 桃"
+    assert bigrams("改革 reform 先行") == "改革 reform 先行"
+    assert bigrams("") == ""
+
+
+def test_one_record_per_public_case_with_filters_and_meta():
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    result = check_paths(record_files(ROOT / "cases"), cat, TODAY)
+    site = Site([r.case for r in result.records], cat, TODAY)
+    records = search_records(site)
+    assert [r.url for r in records] == [f"/cases/{c.id}/" for c in site.cases]
+    assert not any("XA-2026-011" in r.url or "XA-2026-015" in r.url for r in records)
+    by_url = {r.url: r for r in records}
+    r = by_url["/cases/XA-2023-017/"]
+    assert r.meta == {"title": "雁塔区老旧小区改造中变通处理加装电梯补贴不予问责", "id": "XA-2023-017",
+                      "region": "雁塔区", "outcome": "不予问责", "date": "2023年4月4日"}
+    assert r.filters["地区"] == ["雁塔区"] and r.filters["年份"] == ["2023年"]
+    assert r.filters["容错情形"] == ["维护群众利益", "探索试验"]
+    assert r.filters["典型案例"] == ["2023年度第二批容错纠错典型案例"]
+    assert r.sort == {"date": "2023-04-04"}
+    assert "加装 装电 电梯" in r.content and "XA-2023-017" in r.content
+    clearing = by_url["/cases/XA-2021-007/"]
+    assert clearing.filters["类型"] == ["澄清正名"] and "容错情形" not in clearing.filters

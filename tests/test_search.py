@@ -1,0 +1,177 @@
+"""Full-text search over the built demo site, in Chromium: the query regression suite and the
+search page's behaviour (typing, filters, shared URLs, keyboard, header form)."""
+from urllib.parse import quote
+
+import pytest
+
+from tests.site_helpers import open_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.site]
+
+# query → the cases that must be the exact results (order-free), checked against the records by hand
+QUERIES = {
+    "雁塔区": {"XA-2016-001", "XA-2023-017"},                      # place names
+    "高新区": {"XA-2016-002"},
+    "浐灞": {"XA-2025-009"},
+    "周至县": {"XA-2024-003"},
+    "高陵": {"XA-2021-007"},
+    "招商引资": {"XA-2016-001", "XA-2019-012"},                     # domain words
+    "乡村振兴": {"XA-2016-008", "XA-2024-003"},
+    "疫情防控": {"XA-2020-021"},
+    "招商": {"XA-2016-001", "XA-2019-012"},                         # 2 characters
+    "暴雨": {"XA-2016-004"},
+    "低保": {"XA-2021-007"},
+    "河道": {"XA-2016-004", "XA-2016-006"},
+    "猕猴桃": {"XA-2024-003"},                                      # 3 characters
+    "安置房": {"XA-2016-003"},
+    "消毒液": {"XA-2020-021"},
+    "加装电梯": {"XA-2023-017"},                                    # 4 characters
+    "容缺受理": {"XA-2016-005"},
+    "土地流转": {"XA-2016-008"},
+    "防汛物资": {"XA-2016-004"},
+    "诬告陷害": {"XA-2021-007"},
+    "棚户区改造": {"XA-2016-007"},                                  # 5 and 6 characters
+    "老旧小区改造": {"XA-2023-017"},
+    "雁塔区电梯": {"XA-2023-017"},                                  # two words run together
+    "澄清正名": {"XA-2016-007", "XA-2021-007", "XA-2024-003"},      # outcomes
+    "免予问责": {"XA-2016-001", "XA-2016-004", "XA-2016-006", "XA-2020-021", "XA-2026-004"},
+    "纪工委": {"XA-2016-002", "XA-2019-012", "XA-2022-015", "XA-2025-009"},
+    "先行先试": {"XA-2016-001", "XA-2016-006", "XA-2025-009"},
+    "XA-2023-017": {"XA-2023-017"},                                 # ids
+    "xa-2016-004": {"XA-2016-004"},
+    "火星探测": set(),                                              # nothing matches
+    "中欧班列": set(),                                              # only in a scheduled record
+}
+
+
+def run_query(page, server, query):
+    page.goto(server + "search/?q=" + quote(query))
+    page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=15000)
+    return page.eval_on_selector_all("#portal-search-results li", """els => els.map(e => ({
+        id: e.querySelector('.portal-meta').textContent.split(' · ')[0], exact: e.dataset.exact === '1'}))""")
+
+
+@pytest.fixture(scope="module")
+def search_page(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/")
+    yield page
+    assert not foreign, foreign
+    assert not errors, errors
+    ctx.close()
+
+
+def test_regression_suite_has_enough_queries():
+    assert len(QUERIES) >= 25 and any(not v for v in QUERIES.values())
+
+
+@pytest.mark.parametrize("query", list(QUERIES), ids=list(QUERIES))
+def test_query(search_page, server, query):
+    results = run_query(search_page, server, query)
+    exact = {r["id"] for r in results if r["exact"]}
+    assert exact == QUERIES[query], results
+    if QUERIES[query]:
+        assert results[0]["exact"]  # exact results come first
+    if query.upper().startswith("XA-"):
+        assert results[0]["id"] == query.upper()  # an id puts its case first
+    if not QUERIES[query]:
+        assert "没有找到" in search_page.inner_text("#portal-search-status")
+
+
+def test_type_a_query_and_click_through(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/")
+    try:
+        page.wait_for_selector("form.portal-ready")
+        page.fill("#portal-q", "猕猴桃")
+        page.wait_for_selector("#portal-search-results li[data-exact='1']")
+        assert "猕猴桃" in page.inner_text("#portal-search-results mark >> nth=0") or \
+            "猕猴" in page.inner_text("#portal-search-results")
+        assert "q=%E7%8C%95" in page.url  # the query is in the URL
+        page.click("#portal-search-results a >> nth=0")
+        page.wait_for_url("**/cases/XA-2024-003/")
+        assert "周至县" in page.inner_text("article")
+        assert not foreign and not errors
+    finally:
+        ctx.close()
+
+
+def test_filter_then_reload_the_shared_url(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("免予问责"))
+    try:
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        assert page.locator("#portal-search-results li").count() == 5
+        page.check("input[value='地区:长安区']")
+        page.wait_for_function("document.querySelectorAll('#portal-search-results li').length === 1")
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        shared = page.url
+        assert "f=%E5%9C%B0%E5%8C%BA" in shared  # f=地区:…
+        # facet counts follow the results
+        assert "1" in page.inner_text("#portal-search-facets fieldset >> nth=0")
+        page.goto(shared)
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        ids = page.eval_on_selector_all("#portal-search-results .portal-meta", "els => els.map(e => e.textContent)")
+        assert len(ids) == 1 and ids[0].startswith("XA-2016-004")
+        assert page.is_checked("input[value='地区:长安区']") and page.input_value("#portal-q") == "免予问责"
+        assert not foreign and not errors
+    finally:
+        ctx.close()
+
+
+def test_filters_alone_and_sort_by_date(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/?f=" + quote("结果:澄清正名") + "&sort=date")
+    try:
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        ids = page.eval_on_selector_all("#portal-search-results .portal-meta",
+                                        "els => els.map(e => e.textContent.split(' · ')[0])")
+        assert ids == ["XA-2024-003", "XA-2021-007", "XA-2016-007"]  # newest decision first
+    finally:
+        ctx.close()
+
+
+def test_keyboard(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("免予问责"))
+    try:
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        page.focus("#portal-q")
+        page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.closest('#portal-search-results') !== null")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/cases/**")
+    finally:
+        ctx.close()
+
+
+def test_header_form_works_from_any_page(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "cases/XA-2016-001/")
+    try:
+        page.fill(".portal-headsearch input", "暴雨")
+        page.press(".portal-headsearch input", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        page.wait_for_selector("#portal-search-results li[data-exact='1']")
+        assert "XA-2016-004" in page.inner_text("#portal-search-results")
+    finally:
+        ctx.close()
+
+
+def test_search_page_on_a_phone(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("雁塔区"), width=375)
+    try:
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        box = page.locator("#portal-search-facets input").first.bounding_box()
+        assert box and box["width"] >= 16  # touch-sized checkboxes
+    finally:
+        ctx.close()
+
+
+def test_without_javascript_the_listings_still_lead_to_every_case(server, browser):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    try:
+        page.goto(server + "search/")
+        assert "全部案例" in page.inner_text("noscript, article") or page.locator("noscript").count() == 1
+        page.goto(server + "cases/")
+        links = page.eval_on_selector_all(".portal-list a", "els => els.map(e => e.getAttribute('href'))")
+        assert len(links) == 16
+    finally:
+        ctx.close()

@@ -8,6 +8,7 @@ then the whole `portal build` of a project made of those records (time, peak mem
 from __future__ import annotations
 
 import gc
+import json
 import os
 import resource
 import shutil
@@ -108,6 +109,73 @@ def measure_build(out: Path, cases: Path, n: int, t_parse: float) -> None:
     print(f"{'portal build (whole site)':<28}{wall:>10.2f}{wall / t_parse:>8.2f}")
     print(f"build peak RSS {peak:.0f} MiB; {len(case_pages)} case pages, average {avg / 1024:.1f} KiB; "
           f"site {total / 1024 / 1024:.1f} MiB in {sum(1 for _ in site.rglob('*'))} files")
+    if "search" in os.environ.get("STEPS", "check,build,search"):
+        measure_search(project, env)
+
+
+def measure_search(project: Path, env: dict) -> None:
+    """Search indexing on its own (time, peak memory, size) and a cold first query in Chromium."""
+    out = project / "bench-pagefind"
+    shutil.rmtree(out, ignore_errors=True)
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "search_index.py"), str(project), str(out)],
+                          env=env, capture_output=True, text=True)
+    if proc.returncode:
+        print(proc.stderr[-2000:])
+        raise SystemExit("indexing failed")
+    stats = json.loads(proc.stdout.strip().splitlines()[-1])
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    print(f"search indexing {stats['seconds']:.2f} s for {stats['records']} records; peak RSS Pagefind "
+          f"{stats['pagefind_peak_mib']:.0f} MiB, Python {stats['python_peak_mib']:.0f} MiB; index "
+          f"{size / 1024 / 1024:.1f} MiB in {files} files")
+    for query in ("招商引资", "雁塔区", "先行先试", "XA-2019-0011"):
+        r = cold_query(project / "site", query)
+        print(f"cold first query {query}: {r['query_ms']:.0f} ms to results, {r['kb']:.0f} KB of search files in "
+              f"{r['requests']} requests ({r['kinds']}); {r['with_facets_kb']:.0f} KB once the facet counts load")
+
+
+def cold_query(site: Path, query: str) -> dict:
+    """A fresh browser (nothing cached) opens the search page, waits until it is ready, types the
+    query and waits for the results. Counts every byte fetched from /pagefind/."""
+    import functools
+    import http.server
+    import threading
+    from collections import Counter
+    from urllib.parse import quote
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    fetched: list[tuple[str, int]] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                        args=["--no-sandbox", "--headless", "--disable-gpu"])
+            page = browser.new_context().new_page()  # a fresh context: nothing cached
+            page.on("response", lambda r: fetched.append((r.url.split("/pagefind/")[1], len(r.body())))
+                    if "/pagefind/" in r.url else None)
+            # as from the header's search box: the search page opened with the query in its URL
+            base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+            page.goto(base + "about/mechanism/")  # the site's own assets are cached, as for a visitor
+            fetched.clear()
+            t0 = time.perf_counter()
+            page.goto(base + "search/?q=" + quote(query))
+            page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=60000)
+            query_ms = (time.perf_counter() - t0) * 1000
+            before = list(fetched)  # what the first results needed; the facet counts load after
+            page.wait_for_timeout(1500)
+            ready = sum(n for _, n in fetched) / 1024
+            browser.close()
+    finally:
+        httpd.shutdown()
+    kinds = Counter(name.split("/")[0].split(".")[-1].split("?")[0] for name, _ in before)
+    return {"with_facets_kb": ready, "query_ms": query_ms, "kb": sum(n for _, n in before) / 1024,
+            "requests": len(before), "kinds": ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))}
 
 
 if __name__ == "__main__":

@@ -19,8 +19,46 @@ PHRASES = [
 ]
 
 
+_VOCAB: list[str] = []
+_WEIGHTS: list[float] = []
+
+
+def _vocabulary() -> tuple[list[str], list[float]]:
+    """Words for realistic text: every 2- to 4-character piece of the example records' Chinese
+    text, drawn with Zipf weights (a few very common words, a long tail of rare ones), as in real
+    prose. A corpus built from a handful of fixed phrases would put every word on every page."""
+    if not _VOCAB:
+        import re
+        from pathlib import Path
+
+        text = "".join(p.read_text(encoding="utf-8") for p in sorted(Path(__file__).resolve().parent.parent
+                                                                       .joinpath("cases").rglob("*.yaml")))
+        words: dict[str, None] = {}
+        for run in re.findall(r"[\u4e00-\u9fff]{2,}", text):
+            for size in (2, 3, 4):
+                for i in range(0, len(run) - size + 1, size):
+                    piece = run[i:i + size]
+                    # leave out the characters that end official titles and the anonymised 某, so
+                    # that random joins never form "局长+surname" and trip the name check
+                    if not re.search("[长记任部员人志某名管理委单栋室号幢]", piece):
+                        words.setdefault(piece, None)
+        order = sorted(words)
+        random.Random(7).shuffle(order)  # a fixed, arbitrary frequency rank
+        _VOCAB.extend(order)
+        total = 0.0
+        for rank in range(len(order)):  # cumulative Zipf weights, computed once
+            total += 1 / (rank + 1)
+            _WEIGHTS.append(total)
+    return _VOCAB, _WEIGHTS
+
+
 def paragraph(rng: random.Random, n: int) -> str:
-    return "，".join(rng.choice(PHRASES) for _ in range(n)) + "。"
+    vocab, weights = _vocabulary()
+    clauses = []
+    for _ in range(n):
+        clauses.append(rng.choice(PHRASES) if rng.random() < 0.15 else
+                       "".join(rng.choices(vocab, cum_weights=weights, k=rng.randint(3, 6))))
+    return "，".join(clauses) + "。"
 
 
 def record(i: int, rng: random.Random, regions: list[str], circs: list[str]) -> dict:

@@ -9,7 +9,7 @@
   var root = new URL("../../", script.src); // this file lives in <site>/assets/javascripts/
   var FACETS = ["地区", "年份", "领域", "容错情形", "结果", "类型", "典型案例"];
   var ID = /^[A-Za-z]{2,6}-\d{4}-\d{3,4}$/;
-  var PAGE = 20;
+  var PAGE = 10;
   var input = document.getElementById("portal-q");
   var sortSel = document.getElementById("portal-sort");
   var facetsBox = document.getElementById("portal-search-facets");
@@ -200,7 +200,8 @@
       return;
     }
     statusEl.textContent = "正在检索…";
-    var opts = { filters: filterObject(s.f) };
+    var opts = {};
+    if (s.f.length) opts.filters = filterObject(s.f); // an empty filters object still loads every filter file
     if (s.sort === "date" || !s.q) opts.sort = { date: "desc" };
     searchAll(s.q || null, opts).then(function (res) {
       if (mine !== seq || !res) return;
@@ -209,7 +210,16 @@
         current = results; shown = 0; list.textContent = "";
         renderFacets(res.filters, s.f);
         statusEl.textContent = results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。";
-        return showMore().then(function () { list.setAttribute("data-done", location.search); });
+        return showMore().then(function () {
+          list.setAttribute("data-done", location.search);
+          if (!filtersLoaded) setTimeout(function () { // after the results are on screen
+            loadFilters().then(function () {
+              if (mine === seq) return pagefind.search(bigramQuery(s.q) || null, opts).then(function (again) {
+                if (mine === seq && again) renderFacets(again.filters, s.f);
+              });
+            });
+          }, 500);
+        });
       });
     });
   }
@@ -230,14 +240,25 @@
   form.addEventListener("submit", run);
   more.addEventListener("click", showMore);
 
+  // The filter index (counts for the facets) is only fetched up front when the URL already
+  // filters; otherwise the first results come first and the facets follow in the background.
+  var filtersLoaded = null;
+  function loadFilters() {
+    if (!filtersLoaded) {
+      filtersLoaded = pagefind.filters().then(function (f) { allFilters = f || {}; });
+    }
+    return filtersLoaded;
+  }
+
   import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
     pagefind = pf;
     return pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
-  }).then(function () { return pagefind.filters(); }).then(function (f) {
-    allFilters = f || {};
+  }).then(function () {
     var s = readState();
     input.value = s.q; sortSel.value = s.sort;
-    renderFacets(null, s.f);
+    return (s.q && !s.f.length) ? null : loadFilters();
+  }).then(function () {
+    renderFacets(null, readState().f); // the URL's filters become checked boxes, which run() reads
     form.classList.add("portal-ready");
     run();
   }).catch(function () {

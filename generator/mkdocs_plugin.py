@@ -29,6 +29,7 @@ from .diagnostics import summary_line
 from .index import SearchRecord, search_records
 from .project import Project
 from .render import Page, render_site
+from .security import add_policy
 
 log = logging.getLogger("mkdocs.plugins.portal")
 
@@ -142,6 +143,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         if generated is None:
             return join_cjk_lines(html)
         return generated.body
+
+    def on_post_page(self, output, page, config):
+        return add_policy(output)
+
+    def on_post_template(self, output_content, template_name, config):
+        return add_policy(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
         """Full-text index: the engine-agnostic search records, written by Pagefind's extended

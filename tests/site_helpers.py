@@ -62,3 +62,16 @@ def open_page(browser, url, width=1280, scheme="light"):
     return ctx, page, foreign, errors
 
 
+
+
+def wait_until(page, expression: str, timeout: float = 15.0, arg=None) -> None:
+    """Poll a JavaScript expression from outside the page. Playwright's wait_for_function compiles
+    its predicate inside the page, which the site's Content-Security-Policy (rightly) forbids."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if page.evaluate(expression, arg) if arg is not None else page.evaluate(expression):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"timed out waiting for: {expression}")

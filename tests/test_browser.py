@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_helpers import open_page
+from tests.site_helpers import open_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 # Screenshots land in a temporary folder; `make screenshots` points this at docs/screenshots.
@@ -40,9 +40,8 @@ def test_mermaid_diagram_is_drawn_from_the_site_itself(server, browser):
     try:
         # Material draws the diagram into a closed shadow root: the source <pre> is replaced by a
         # <div class="mermaid"> that has real height.
-        page.wait_for_function("!document.querySelector('pre.mermaid') && "
-                               "document.querySelector('div.mermaid')?.getBoundingClientRect().height > 200",
-                               timeout=15000)
+        wait_until(page, "!document.querySelector('pre.mermaid') && "
+                         "document.querySelector('div.mermaid')?.getBoundingClientRect().height > 200")
         assert not foreign and not errors
     finally:
         ctx.close()

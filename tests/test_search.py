@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.site_helpers import open_page
+from tests.site_helpers import open_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -100,7 +100,7 @@ def test_filter_then_reload_the_shared_url(server, browser):
         page.wait_for_selector("#portal-search-results[data-done]", state="attached")
         assert page.locator("#portal-search-results li").count() == 5
         page.check("input[value='地区:长安区']")
-        page.wait_for_function("document.querySelectorAll('#portal-search-results li').length === 1")
+        wait_until(page, "document.querySelectorAll('#portal-search-results li').length === 1")
         page.wait_for_selector("#portal-search-results[data-done]", state="attached")
         shared = page.url
         assert "f=%E5%9C%B0%E5%8C%BA" in shared  # f=地区:…

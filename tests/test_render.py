@@ -1,0 +1,77 @@
+import datetime as dt
+
+import yaml
+
+from generator.check import load_catalogs
+from generator.model import CaseAdapter
+from generator.render import PAGE_SIZE, Page, Site, cn_date, is_public, rel, write_pages
+from tests.conftest import ROOT, TODAY, base_record
+
+CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+
+
+def case(i: int, **changes):
+    data = yaml.safe_load(base_record().replace("XA-2024-001", f"XA-2024-{i:03d}"))
+    for path, value in changes.items():
+        target = data
+        keys = path.split(".")
+        for k in keys[:-1]:
+            target = target[k]
+        target[keys[-1]] = value
+    return CaseAdapter.validate_python(data)
+
+
+def test_relative_links_and_urls():
+    assert rel("cases/XA-1/", "regions/yanta/") == "../../regions/yanta/"
+    assert rel("", "cases/") == "cases/" and rel("cases/", "") == "../" and rel("typical/", "typical/") == "./"
+    assert rel("cases/", "data/cases.json") == "../data/cases.json"
+    assert Page("cases/XA-1.md", "t", "").url == "cases/XA-1/"
+    assert Page("cases/index.md", "t", "").url == "cases/" and Page("index.md", "t", "").url == ""
+    assert Page("cases/page/2.md", "t", "").url == "cases/page/2/"
+
+
+def test_dates():
+    assert cn_date(dt.date(2023, 4, 4)) == "2023年4月4日"
+    assert cn_date("2023-05") == "2023年5月" and cn_date("2021") == "2021年" and cn_date(None) == ""
+
+
+def test_only_published_public_cases_are_shown():
+    internal = case(2, **{"disclosure.scope": "内部"})
+    scheduled = case(3, **{"disclosure.published": dt.date(2027, 1, 1)})
+    site = Site([case(1), internal, scheduled], CAT, TODAY)
+    assert [c.id for c in site.cases] == ["XA-2024-001"]
+    assert not is_public(scheduled, TODAY) and is_public(scheduled, dt.date(2027, 1, 1))
+
+
+def test_front_matter_escapes_what_the_theme_prints_raw():
+    page = Page("cases/x.md", '<b>"标题"</b>', "<p>x</p>", description="{{ 7*7 }} & <i>")
+    src = page.source()
+    assert "&lt;b&gt;" in src and "<b>" not in src.split("---")[1]
+    assert "&#123;&#123; 7*7 &#125;&#125; &amp; &lt;i&gt;" in src
+    assert '"render_macros": false' not in src and "render_macros: false" in src
+
+
+def test_pagination_at_the_page_size_boundary():
+    cases = [case(i, **{"disclosure.published": dt.date(2024, 3, 1) + dt.timedelta(days=i)})
+             for i in range(1, PAGE_SIZE + 2)]
+    site = Site(cases, CAT, TODAY)
+    pages = site.listing_pages("cases/", "全部案例", site.cases)
+    assert [p.path for p in pages] == ["cases/index.md", "cases/page/2.md"]
+    assert f"XA-2024-{PAGE_SIZE + 1:03d}" in pages[0].body  # newest first
+    assert "XA-2024-001" in pages[1].body and 'rel="prev"' in pages[1].body
+    assert "按类别浏览" in pages[0].body and "按类别浏览" not in pages[1].body
+
+
+def test_facets_count_cases():
+    site = Site([case(1), case(2, region="碑林区")], CAT, TODAY)
+    regions = {v.name: v.count for v in site.facet("region").values}
+    assert regions["雁塔区"] == 1 and regions["碑林区"] == 1 and regions["未央区"] == 0
+    assert [v.name for v in site.facet("region").used] == ["碑林区", "雁塔区"]
+    assert site.facet_url("domain", "招商引资") == "domains/investment/"
+
+
+def test_write_pages_for_folder_based_engines(tmp_path):
+    site = Site([case(1)], CAT, TODAY)
+    write_pages(site.pages(), tmp_path)
+    text = (tmp_path / "cases/XA-2024-001.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: ") and '<h2 id="subject">' in text

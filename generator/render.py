@@ -140,9 +140,6 @@ class Facet:
     label: str
     values: list[FacetValue]
 
-    def find(self, name: str) -> FacetValue | None:
-        return next((v for v in self.values if v.name == name), None)
-
     @property
     def used(self) -> list[FacetValue]:
         return [v for v in self.values if v.cases]

@@ -26,6 +26,7 @@ from mkdocs.structure.toc import get_toc
 from . import mkdocs_macros
 from .pipeline import run_check
 from .diagnostics import summary_line
+from .export import exports
 from .index import SearchRecord, search_records
 from .project import Project
 from .render import Page, render_site
@@ -151,6 +152,14 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         return add_policy(output_content) if template_name.endswith(".html") else output_content
 
     def on_post_build(self, config):
+        """Open data (JSON, CSV, schema, Atom feed), then the full-text index"""
+        for rel_path, content in exports(self.site, config.site_url).items():
+            target = Path(config.site_dir) / rel_path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        self._write_index(config)
+
+    def _write_index(self, config):
         """Full-text index: the engine-agnostic search records, written by Pagefind's extended
         build into <site>/pagefind/. Any failure fails the build (the old site stays)."""
         try:

@@ -159,3 +159,51 @@ def test_no_third_party_urls_in_pages(built):
         text = p.read_text(encoding="utf-8")
         for m in re.finditer(r'(?:src|href)="(https?:)?//([^/"]+)', text):
             pytest.fail(f"{p}: loads from {m.group(2)}")
+
+
+def test_open_data_json_and_csv_match_the_pages(built, records):
+    import csv
+    import io
+    import json
+
+    pub = {c.id: c for c in public(records)}
+    data = json.loads((built / "site/data/cases.json").read_text(encoding="utf-8"))
+    ids = [c["id"] for c in data["cases"]]
+    assert sorted(ids) == sorted(pub) and len(ids) == len(set(ids)) == data["count"]
+    raw = (built / "site/data/cases.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert [r["id"] for r in rows] == sorted(pub)
+    by_id = {r["id"]: r for r in rows}
+    for item in data["cases"]:
+        c, row = pub[item["id"]], by_id[item["id"]]
+        page = visible_text(article(built / "site" / item["url"].strip("/") / "index.html"))
+        for value in (item["title"], item["region"], item["result"]["outcome"], item["subject"]["display"]):
+            assert value in page
+        assert (row["title"], row["region"], row["result.outcome"], row["result.decided"],
+                row["disclosure.published"]) == (item["title"], item["region"], item["result"]["outcome"],
+                                                 item["result"]["decided"], item["disclosure"]["published"])
+        assert item["result"]["decided"] == c.result.decided.isoformat()
+        assert "allow" not in item["disclosure"]
+
+
+def test_atom_feed(built, records):
+    import xml.etree.ElementTree as ET
+
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = ET.parse(built / "site/feed.xml").getroot()
+    entries = feed.findall("a:entry", ns)
+    pub = public(records)
+    assert len(entries) == len(pub) + sum(len(c.revisions) for c in pub)
+    updated = [e.find("a:updated", ns).text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert feed.find("a:updated", ns).text == updated[0]
+    ids = [e.find("a:id", ns).text for e in entries]
+    assert len(set(ids)) == len(ids)
+    for e in entries:
+        href = e.find("a:link", ns).get("href")
+        assert (built / "site" / href.strip("/") / "index.html").is_file()
+        assert e.find("a:title", ns).text.startswith(("公开：", "更正："))
+    assert (built / "site/data/schema.json").read_text(encoding="utf-8").startswith("{")
+    home = (built / "site/index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in home and "feed.xml" in home

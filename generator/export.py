@@ -1,0 +1,138 @@
+"""Stage 4 (export): open data of the public cases — JSON, CSV (UTF-8 with BOM, for Excel),
+the JSON Schema, and an Atom feed of publications and revisions. Engine-agnostic, deterministic
+(sorted; the only dates are the records' own)."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from typing import Any
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from . import model
+from .render import Site, case_url, last_updated
+
+FEED_ID = "urn:rongcuo-portal:feed"
+
+
+def record_json(c: model.Case) -> dict[str, Any]:
+    """A public record, normalised: defaults filled in, dates as YYYY-MM-DD, with its URL.
+    `disclosure.allow` (the staff's acknowledgements for the privacy check) is not published."""
+    data = c.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["disclosure"].pop("allow", None)
+    return {"url": "/" + case_url(c), "last_updated": last_updated(c).isoformat(), **data}
+
+
+def cases_json(site: Site) -> str:
+    cases = sorted(site.cases, key=lambda c: c.id)
+    payload = {
+        "title": f"{site.root}容错纠错案例公开数据",
+        "format_version": model.FORMAT_VERSION,
+        "updated": max((last_updated(c) for c in cases), default=site.today).isoformat(),
+        "count": len(cases),
+        "schema": "schema.json",
+        "cases": [record_json(c) for c in cases],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
+def _join(items) -> str:
+    return "；".join(str(i) for i in items)
+
+
+CSV_COLUMNS: list[tuple[str, Any]] = [
+    ("id", lambda c: c.id),
+    ("url", lambda c: "/" + case_url(c)),
+    ("kind", lambda c: c.kind),
+    ("title", lambda c: c.title),
+    ("region", lambda c: c.region),
+    ("subject.display", lambda c: c.subject.display),
+    ("subject.type", lambda c: c.subject.type),
+    ("subject.count", lambda c: c.subject.count),
+    ("subject.rank", lambda c: c.subject.rank or ""),
+    ("subject.unit_type", lambda c: c.subject.unit_type),
+    ("event.domain", lambda c: c.event.domain),
+    ("event.occurred", lambda c: c.event.occurred if isinstance(c.event.occurred, str)
+     else f"{c.event.occurred.start}/{c.event.occurred.end}"),
+    ("event.summary", lambda c: c.event.summary.strip()),
+    ("reason.circumstances", lambda c: _join(c.reason.circumstances or [])),
+    ("reason.finding", lambda c: c.reason.finding or ""),
+    ("reason.basis", lambda c: _join(c.reason.basis)),
+    ("reason.analysis", lambda c: c.reason.analysis.strip()),
+    ("process.initiation", lambda c: c.process.initiation),
+    ("process.implementing_body", lambda c: c.process.implementing_body),
+    ("process.determining_authority", lambda c: c.process.determining_authority),
+    ("process.steps", lambda c: _join(f"{s.date} {s.step}" + (f"至{s.end}" if s.end else "")
+                                      for s in c.process.steps)),
+    ("result.outcome", lambda c: c.result.outcome),
+    ("result.decided", lambda c: c.result.decided.isoformat()),
+    ("result.measures", lambda c: _join(c.result.measures or [])),
+    ("result.summary", lambda c: c.result.summary.strip()),
+    ("correction.actions", lambda c: _join(c.correction.actions) if c.correction else ""),
+    ("correction.completed", lambda c: c.correction.completed.isoformat()
+     if c.correction and c.correction.completed else ""),
+    ("follow_ups", lambda c: _join(f"{f.date} {f.by}：{f.finding.strip()}" for f in c.follow_ups)),
+    ("disclosure.published", lambda c: c.disclosure.published.isoformat()),
+    ("last_updated", lambda c: last_updated(c).isoformat()),
+    ("typical", lambda c: c.typical or ""),
+    ("revisions", lambda c: _join(f"{r.date} {r.note}" for r in c.revisions)),
+    ("related", lambda c: _join(c.related)),
+    ("sources", lambda c: _join(s.title for s in c.sources)),
+]
+
+
+def cases_csv(site: Site) -> bytes:
+    """One row per public record; list fields joined with “；”. UTF-8 with BOM so Excel opens it."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    for c in sorted(site.cases, key=lambda c: c.id):
+        writer.writerow([get(c) for _, get in CSV_COLUMNS])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def schema_json() -> str:
+    return json.dumps(model.json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _stamp(d: dt.date) -> str:
+    return f"{d.isoformat()}T00:00:00Z"
+
+
+def feed_xml(site: Site, site_url: str | None) -> str:
+    """Atom (RFC 4287): one entry per publication and one per revision, newest first."""
+    entries: list[tuple[dt.date, str, str]] = []  # (date, sort key, xml)
+    for c in site.cases:
+        href = "/" + case_url(c)
+        published = c.disclosure.published
+        items = [(published, f"{FEED_ID}:{c.id}", f"公开：{c.title}", f"{c.region} · {c.result.outcome}。"
+                  + " ".join(c.event.summary.split())[:200])]
+        for n, r in enumerate(c.revisions, 1):
+            items.append((r.date, f"{FEED_ID}:{c.id}:revision:{n}", f"更正：{c.title}", f"{r.date} 更正：{r.note}"))
+        for date, entry_id, title, summary in items:
+            xml = (f"<entry><id>{xml_escape(entry_id)}</id><title>{xml_escape(title)}</title>"
+                   f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(href)}/>"
+                   f"<published>{_stamp(published)}</published><updated>{_stamp(date)}</updated>"
+                   f"<summary>{xml_escape(summary)}</summary></entry>")
+            entries.append((date, entry_id, xml))
+    entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    updated = entries[0][0] if entries else site.today
+    base = f" xml:base={quoteattr(site_url)}" if site_url else ""
+    head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"{base} "
+            f"xml:lang=\"zh\"><id>{FEED_ID}</id><title>{xml_escape(site.root)}容错纠错案例公开平台</title>"
+            f"<subtitle>新公开和更正的案例</subtitle><link rel=\"self\" href=\"/feed.xml\"/>"
+            f"<link rel=\"alternate\" type=\"text/html\" href=\"/\"/><updated>{_stamp(updated)}</updated>"
+            f"<author><name>{xml_escape(site.root)}容错纠错案例公开平台</name></author>\n")
+    return head + "\n".join(e[2] for e in entries) + "\n</feed>\n"
+
+
+def exports(site: Site, site_url: str | None = None) -> dict[str, bytes]:
+    """Files to write, by their path under the site root."""
+    return {
+        "data/cases.json": cases_json(site).encode("utf-8"),
+        "data/cases.csv": cases_csv(site),
+        "data/schema.json": schema_json().encode("utf-8"),
+        "feed.xml": feed_xml(site, site_url).encode("utf-8"),
+    }

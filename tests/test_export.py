@@ -1,0 +1,53 @@
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import yaml
+
+from generator.check import load_catalogs
+from generator.export import CSV_COLUMNS, cases_csv, cases_json, feed_xml, record_json
+from generator.model import CaseAdapter
+from generator.render import Site
+from tests.conftest import ROOT, TODAY, base_record
+
+CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+
+
+def site_with(**changes):
+    data = yaml.safe_load(base_record())
+    data.update(changes)
+    data["disclosure"]["allow"] = [{"code": "E302", "text": "12388", "reason": "监督电话"}]
+    case = CaseAdapter.validate_python(data)
+    return Site([case], CAT, TODAY), case
+
+
+def test_json_is_normalised_and_leaves_out_allow():
+    site, case = site_with()
+    item = record_json(case)
+    assert item["url"] == "/cases/XA-2024-001/" and item["kind"] == "容错" and item["subject"]["count"] == 1
+    assert item["result"]["decided"] == "2024-02-01" and "allow" not in item["disclosure"]
+    payload = json.loads(cases_json(site))
+    assert payload["count"] == 1 and payload["updated"] == "2024-03-01"
+
+
+def test_csv_has_bom_and_round_trips():
+    data_summary = "第一行，含\"引号\"\n第二行"
+    site, _ = site_with(title="含“引号”,逗号的测试案例标题",
+                        event={"domain": "招商引资", "occurred": "2023-05", "summary": data_summary})
+    raw = cases_csv(site)
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == [name for name, _ in CSV_COLUMNS] and len(rows) == 2
+    assert rows[1][3] == "含“引号”,逗号的测试案例标题"
+    assert rows[1][[n for n, _ in CSV_COLUMNS].index("event.summary")] == data_summary
+
+
+def test_feed_is_well_formed_with_hostile_text():
+    site, _ = site_with(title="<script>&amp;测试案例标题很长</script>",
+                        revisions=[{"date": "2024-04-01", "note": "更正 & <b>说明</b>"}])
+    root = ET.fromstring(feed_xml(site, "https://example.org/rongcuo/"))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.find("a:title", ns).text for e in root.findall("a:entry", ns)]
+    assert titles == ["更正：<script>&amp;测试案例标题很长</script>", "公开：<script>&amp;测试案例标题很长</script>"]
+    assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "https://example.org/rongcuo/"

@@ -25,14 +25,14 @@ _TYPE_WORDS = {"string": "文本", "integer": "整数", "boolean": "true 或 fal
 
 
 # ---------------------------------------------------------------- schema walking (labels, enums, keys)
-def _resolve(schema: dict, root: dict) -> dict:
+def resolve_schema(schema: dict, root: dict) -> dict:
     while "$ref" in schema:
         ref = schema["$ref"].split("/")[-1]
         extra = {k: v for k, v in schema.items() if k != "$ref"}
         schema = {**root["$defs"][ref], **extra}
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            options = [_resolve(s, root) for s in schema[key] if s.get("type") != "null"]
+            options = [resolve_schema(s, root) for s in schema[key] if s.get("type") != "null"]
             objects = [o for o in options if o.get("type") == "object" or "properties" in o]
             pick = objects[0] if objects else (options[0] if len(options) == 1 else None)
             if pick is not None:
@@ -42,15 +42,15 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 def schema_at(kind: str, loc: Iterable[str | int]) -> dict | None:
     root = _SCHEMAS[kind]
-    s: dict | None = _resolve(root, root)
+    s: dict | None = resolve_schema(root, root)
     for part in loc:
         if s is None:
             return None
         if isinstance(part, int):
-            s = _resolve(s["items"], root) if "items" in s else None
+            s = resolve_schema(s["items"], root) if "items" in s else None
         else:
             props = s.get("properties")
-            s = _resolve(props[part], root) if props and part in props else None
+            s = resolve_schema(props[part], root) if props and part in props else None
     return s
 
 

@@ -90,7 +90,6 @@ class Page:
     description: str = ""
     lastmod: dt.date | None = None
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) of the headings in body
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -108,7 +107,6 @@ class Page:
             meta["description"] = protect(str(escape(self.description)))
         if self.lastmod:
             meta["lastmod"] = self.lastmod.isoformat()
-        meta.update(self.extra)
         return meta
 
     def front_matter(self) -> str:

@@ -7,7 +7,6 @@ Chinese title, description and allowed values from the model.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import re
 import sys
 from collections import Counter
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .check import _resolve, load_catalogs
+from .check import load_catalogs, resolve_schema
 from .load import iter_record_files
 from .project import Project
 
@@ -66,7 +65,7 @@ def _emit(schema: dict, root: dict, values: dict[tuple, Any], kind: str, path: t
         here = (*path, key)
         if here in KIND_ONLY[kind]:
             continue
-        s = _resolve(raw, root)
+        s = resolve_schema(raw, root)
         req = key in required
         off = commented or not req  # optional fields are written commented out
         if describe:
@@ -75,7 +74,7 @@ def _emit(schema: dict, root: dict, values: dict[tuple, Any], kind: str, path: t
             out.append((depth, off and here not in values, f"{key}: {values[here]}"))
             continue
         out.append((depth, off, f"{key}:"))
-        item = _resolve(s.get("items", {}), root) if s.get("type") == "array" else {}
+        item = resolve_schema(s.get("items", {}), root) if s.get("type") == "array" else {}
         if "oneOf" in raw:  # a value with alternative forms (occurred): one line, forms explained above
             continue
         if "properties" in s:
@@ -109,7 +108,7 @@ def skeleton(record_id: str, kind: str, region: str, title: str) -> str:
         "",
     ]
     out: list[Line] = []
-    _emit(_resolve(root, root), root, values, kind, (), 0, False, out)
+    _emit(resolve_schema(root, root), root, values, kind, (), 0, False, out)
     return "\n".join(head + _render(out)) + "\n"
 
 

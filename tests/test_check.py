@@ -1,7 +1,6 @@
 import datetime as dt
 from pathlib import Path
 
-import pytest
 
 from generator.check import check_paths, load_catalogs, record_files
 from tests.conftest import ROOT, TODAY, base_record

@@ -5,7 +5,6 @@ import sys
 from pathlib import Path
 
 import jsonschema
-import pytest
 
 from tests.conftest import ROOT, base_record
 

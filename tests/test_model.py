@@ -1,6 +1,7 @@
 import json
 
 import jsonschema
+from pydantic_core import PydanticCustomError
 import pytest
 import yaml
 
@@ -58,5 +59,6 @@ def test_partial_dates(value, out):
 
 @pytest.mark.parametrize("value", ["2021-13", "2021-02-30", "21", "2021/05", True, 12])
 def test_bad_partial_dates(value):
-    with pytest.raises(Exception):
+    with pytest.raises(PydanticCustomError) as err:
         parse_partial_date(value)
+    assert err.value.type == "E105"

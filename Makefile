@@ -8,16 +8,16 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site check test test-fast system-deps bench screenshots clean
+.PHONY: site check test test-fast system-deps bench screenshots lock audit audit-deps clean
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q -r requirements.txt
+	$(BIN)/pip install -q --require-hashes -r requirements.txt
 	$(BIN)/pip install -q --no-deps -e . >/dev/null 2>&1 || $(BIN)/pip install --no-deps -e .
 	touch $@
 
 $(TSTAMP): $(STAMP) requirements-test.txt
-	$(BIN)/pip install -q -r requirements-test.txt
+	$(BIN)/pip install -q --require-hashes -r requirements-test.txt
 	touch $@
 
 site: $(STAMP)
@@ -45,5 +45,25 @@ screenshots: $(TSTAMP) system-deps
 bench: $(STAMP)
 	$(BIN)/python bench/bench.py
 
+# Tools that are not part of the portal live in their own venv, pinned.
+TOOLS := .venv-tools
+$(TOOLS)/.installed:
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q uv==0.13.8 pip-audit==2.10.1
+	touch $@
+
+# Re-resolve the hash-pinned locks from the exact pins in pyproject.toml (needs the package index).
+LOCK := $(TOOLS)/bin/uv pip compile pyproject.toml --generate-hashes --no-header \
+	--python-version 3.11.7 --python-platform x86_64-manylinux_2_28
+lock: $(TOOLS)/.installed
+	{ sed -n 1,2p requirements.txt; $(LOCK); } > requirements.txt.new && mv requirements.txt.new requirements.txt
+	{ sed -n 1,2p requirements-test.txt; $(LOCK) --extra test; } > requirements-test.txt.new && mv requirements-test.txt.new requirements-test.txt
+
+# Known vulnerabilities in the locked dependencies (needs the vulnerability database online).
+audit-deps: $(TOOLS)/.installed
+	$(TOOLS)/bin/pip-audit --strict --require-hashes --disable-pip -r requirements-test.txt
+
+audit: audit-deps
+
 clean:
-	rm -rf site .venv
+	rm -rf site .venv $(TOOLS)

@@ -128,7 +128,7 @@ def measure_search(project: Path, env: dict) -> None:
     print(f"search indexing {stats['seconds']:.2f} s for {stats['records']} records; peak RSS Pagefind "
           f"{stats['pagefind_peak_mib']:.0f} MiB, Python {stats['python_peak_mib']:.0f} MiB; index "
           f"{size / 1024 / 1024:.1f} MiB in {files} files")
-    for query in ("招商引资", "雁塔区", "先行先试", "XA-2019-0011"):
+    for query in ("招商引资", "雁塔区", "先行先试", "SY-2019-0011"):
         r = cold_query(project / "site", query)
         print(f"cold first query {query}: {r['query_ms']:.0f} ms to results, {r['kb']:.0f} KB of search files in "
               f"{r['requests']} requests ({r['kinds']}); {r['with_facets_kb']:.0f} KB once the facet counts load")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -312,7 +313,9 @@ class RecordRules:
         d = self.d
         rid = d.get("id")
         if isinstance(rid, str) and rid != stem:
-            self.at(("id",), "E201", f"id “{rid}” 与文件名 “{stem}” 不一致：文件应命名为 {rid}.yaml，或把 id 改为 {stem}")
+            # offer the stem as an id only when it could be one (not for 案例一.yaml or "XA 2024 1.yaml")
+            other = f"，或把 id 改为 {stem}" if re.match(model.ID_PATTERN, stem) else ""
+            self.at(("id",), "E201", f"id “{rid}” 与文件名 “{stem}” 不一致：文件应命名为 {rid}.yaml{other}")
         self.kind_rules()
         self.subject_rules()
         self.reference_rules()

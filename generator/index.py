@@ -48,7 +48,9 @@ class SearchRecord:
     meta: dict[str, str]
     filters: dict[str, list[str]]
     sort: dict[str, str]
-    language: str = "zh"
+    # "und" (undetermined), not "zh": the text is already cut into pieces, and Pagefind's Chinese
+    # segmenter would cut them again (and split ids such as XA-2023-017 into xa, 2023, 017).
+    language: str = "und"
 
 
 def case_text(c: model.Case, site: Site) -> Iterable[str]:

@@ -286,7 +286,8 @@ def parse_bytes(doc: Document, raw: bytes, top: str = "map") -> Document:
 
 
 def iter_record_files(folder: Path) -> Iterator[Path]:
-    """Every *.yaml / *.yml below folder, sorted, hidden files and folders skipped."""
+    """Every *.yaml / *.yml below folder (any letter case: XA-2024-001.YAML from Windows counts),
+    sorted; hidden files and folders (editor backups, .git) are skipped."""
     if not folder.is_dir():
         return
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
@@ -294,7 +295,7 @@ def iter_record_files(folder: Path) -> Iterator[Path]:
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
-            if name.endswith((".yaml", ".yml")):
+            if name.lower().endswith((".yaml", ".yml")):
                 yield Path(dirpath) / name
 
 

@@ -142,3 +142,71 @@ def test_payloads_that_pass_the_checker_run_nothing(tmp_path, browser):
         assert "{{ 7*7 }}" in __import__("html").unescape(article)
     finally:
         httpd.shutdown()
+
+
+# ---- property: whatever the checker accepts renders inertly ----
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from generator.check import check_record  # noqa: E402
+from generator.load import Document, parse_bytes  # noqa: E402
+
+PLAIN_FIELDS = [("title",), ("subject", "display"), ("process", "implementing_body"),
+                ("process", "determining_authority"), ("typical",)]
+MD_FIELDS = [("event", "summary"), ("reason", "analysis"), ("result", "summary")]
+# What the Markdown subset of the spec may add: paragraphs, lists, emphasis, line breaks, links.
+MD_ELEMENTS = {("p", ()), ("ul", ()), ("ol", ()), ("li", ()), ("em", ()), ("strong", ()), ("br", ()),
+               ("a", ("href", "rel")), ("ol", ("start",))}
+CATS = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+# Any character at all, with the ones markup and templates are made of made likely.
+HOSTILE = st.text(st.one_of(st.characters(codec="utf-8"), st.sampled_from(list("<>&\"'`{}%#*_[]()!/=:\\\n"))),
+                  min_size=1, max_size=60)
+
+
+class Text(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def visible_text(page: str) -> str:
+    p = Text()
+    p.feed(page)
+    return "".join(p.parts)
+
+
+def checked_page(values: dict[tuple[str, ...], str]) -> str | None:
+    """Put the values into the base record, run the real checker on the YAML and render the
+    page when it passes; None when the checker refuses the record."""
+    data = yaml.safe_load(base_record())
+    for path, value in values.items():
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+    doc = parse_bytes(Document("XA-2024-001.yaml"), yaml.safe_dump(data, allow_unicode=True).encode())
+    case = check_record(doc, CATS, TODAY, "XA-2024-001")
+    return None if case is None else Site([case], CATS, TODAY).case_page(case).body
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(PLAIN_FIELDS + MD_FIELDS), HOSTILE)
+def test_accepted_text_renders_escaped(path, value):
+    prefix = "八个字的案例标题" if path == ("title",) else ""
+    if path == ("title",):
+        value = prefix + value.replace("\n", " ")
+    page = checked_page({path: value})
+    if page is None:
+        return  # refused: nothing is published
+    extra = structure(page)
+    for tag in structure(checked_page({path: prefix + "平常的文字"})):
+        extra.remove(tag)
+    allowed = MD_ELEMENTS if path in MD_FIELDS else set()
+    assert set(extra) <= allowed, (value, extra)
+    assert not any(k.startswith("on") for _, attrs in structure(page) for k in attrs)
+    assert "{{" not in page and "{%" not in page  # nothing a template engine would evaluate later
+    if path not in MD_FIELDS:  # plain text comes back character for character
+        assert " ".join(value.split()) in " ".join(visible_text(page).split()), value

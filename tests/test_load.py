@@ -92,3 +92,26 @@ def test_unreadable_and_symlink_outside(tmp_path: Path):
     outside.write_text("a: 1\n")
     (inside / "link.yaml").symlink_to(outside)
     assert codes(load_file(inside / "link.yaml", confine_to=inside)) == [("E001", 1)]
+
+
+def test_billion_laughs_is_refused_without_expanding(tmp_path: Path):
+    lines = ['a0: &a0 "哈哈哈哈哈哈哈哈哈哈"'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
+    doc = parse("\n".join(lines) + "\n")
+    assert {c for c, _ in codes(doc)} == {"E003"}
+    # aliases stay the literal text "*a8": ten of them, not 10**9 strings
+    assert len(repr(to_data(doc.root))) < 2000
+
+
+def test_odd_file_names_are_predictable(tmp_path: Path):
+    from generator.load import iter_record_files
+
+    names = ["XA-2024-001.yaml", "XA 2024 002.yaml", "案例三.yml", "XA-2024-004.YAML", ".XA-2024-005.yaml",
+             "XA-2024-006.yaml~", "说明.txt", ".git/XA-2024-007.yaml", "2024/子目录/XA-2024-008.yaml"]
+    for n in names:
+        (tmp_path / n).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / n).write_text("a: 1\n", encoding="utf-8")
+    found = [str(p.relative_to(tmp_path)) for p in iter_record_files(tmp_path)]
+    # spaces and Chinese are records (their id check then says how to rename them); hidden files,
+    # hidden folders, backups and other extensions are not; upper-case extensions are
+    assert sorted(found) == ["2024/子目录/XA-2024-008.yaml", "XA 2024 002.yaml", "XA-2024-001.yaml", "XA-2024-004.YAML",
+                     "案例三.yml"]

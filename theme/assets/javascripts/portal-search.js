@@ -250,9 +250,19 @@
     return filtersLoaded;
   }
 
+  // Pagefind takes the query language from <html lang> when it starts. For zh it cuts the query
+  // into dictionary words and single characters, which breaks the two-character pieces apart
+  // and turns each character into a prefix over thousands of pieces (3 to 8 s per query at
+  // 10,000 cases instead of 0.2 s). The pieces need no cutting, so it starts under "und".
   import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
     pagefind = pf;
-    return pagefind.options({ baseUrl: root.pathname, excerptLength: 36 });
+    var html = document.documentElement, lang = html.getAttribute("lang");
+    return pagefind.options({ baseUrl: root.pathname, excerptLength: 36 }).then(function () {
+      html.setAttribute("lang", "und");
+      var started = pagefind.init(); // reads the language synchronously
+      html.setAttribute("lang", lang);
+      return started;
+    });
   }).then(function () {
     var s = readState();
     input.value = s.q; sortSel.value = s.sort;

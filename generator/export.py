@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
 from typing import Any
@@ -12,6 +13,7 @@ from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from . import model
+from .fields import field_reference
 from .render import Site, case_url, last_updated
 
 FEED_ID = "urn:rongcuo-portal:feed"
@@ -128,11 +130,61 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     return head + "\n".join(e[2] for e in entries) + "\n</feed>\n"
 
 
+EXTRA_COLUMNS = {"url": ("网址", "案例页面相对于网站根目录的地址"),
+                 "last_updated": ("最后更新", "公开日期和各次更正日期中最晚的一个")}
+DATE_COLUMNS = {"result.decided", "correction.completed", "disclosure.published", "last_updated"}
+
+
+def csv_fields() -> list[dict[str, Any]]:
+    """Table Schema fields of cases.csv, titled and described from the one schema declaration."""
+    known = {f.path: f for f in field_reference()}
+    out = []
+    for name, _ in CSV_COLUMNS:
+        f = known.get(name)
+        title, desc = (f.title, f.description) if f else EXTRA_COLUMNS[name]
+        if f and f.type.startswith("列表"):
+            desc = (desc + "。" if desc else "") + "多项用“；”连接"
+        out.append({"name": name, "title": title, "description": desc,
+                    "type": "integer" if name == "subject.count" else "date" if name in DATE_COLUMNS else "string"})
+    return out
+
+
+def datapackage(site: Site, files: dict[str, bytes]) -> str:
+    """Frictionless Data Package (v2) describing the open-data files beside it in data/."""
+    def resource(name: str, path: str, mediatype: str, **extra: Any) -> dict[str, Any]:
+        raw = files[f"data/{path}"]
+        return {"name": name, "path": path, "mediatype": mediatype, "encoding": "utf-8", "bytes": len(raw),
+                "hash": "sha256:" + hashlib.sha256(raw).hexdigest(), **extra}
+
+    package = {
+        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
+        "name": "rongcuo-cases",
+        "title": f"{site.root}容错纠错案例公开数据",
+        "description": "已公开的容错纠错和澄清正名案例：流程、对象、事件、原因、结果。",
+        "version": str(model.FORMAT_VERSION),
+        "created": max((last_updated(c) for c in site.cases), default=site.today).isoformat(),
+        "resources": [
+            resource("cases-csv", "cases.csv", "text/csv", type="table", format="csv",
+                     description="每件公开案例一行（UTF-8，带 BOM）",
+                     dialect={"header": True, "delimiter": ",", "lineTerminator": "\r\n"},
+                     schema={"fields": csv_fields(), "primaryKey": ["id"]}),
+            resource("cases-json", "cases.json", "application/json", format="json",
+                     description="全部公开案例，字段与 schema.json 一致，另加 url 和 last_updated",
+                     jsonSchema="schema.json"),
+            resource("schema", "schema.json", "application/schema+json", format="json",
+                     description="案例记录格式（JSON Schema 2020-12）"),
+        ],
+    }
+    return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
+
+
 def exports(site: Site, site_url: str | None = None) -> dict[str, bytes]:
     """Files to write, by their path under the site root."""
-    return {
+    files = {
         "data/cases.json": cases_json(site).encode("utf-8"),
         "data/cases.csv": cases_csv(site),
         "data/schema.json": schema_json().encode("utf-8"),
         "feed.xml": feed_xml(site, site_url).encode("utf-8"),
     }
+    files["data/datapackage.json"] = datapackage(site, files).encode("utf-8")
+    return files

@@ -138,7 +138,7 @@ class Period(Base):
 
 
 def _occurred_tag(value: Any) -> str:
-    return "period" if isinstance(value, dict) else "point"
+    return "period" if isinstance(value, (dict, Period)) else "point"  # dict when validating, Period when dumping
 
 
 Occurred = Annotated[

@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable
 import jinja2
 from markupsafe import Markup, escape
 
-from . import model
+from . import fields, model, stats
 from .check import Catalogs
 from .markdown import protect, render_md, render_text
 from .parallel import chunks, fork_map
@@ -310,6 +310,26 @@ class Site:
         return Page("typical/index.md", "典型案例", "\n".join(parts), toc=tuple(heading.entries),
                     lastmod=max((last_updated(c) for _, cs in self.typical_batches for c in cs), default=None))
 
+    @cached_property
+    def stats(self) -> stats.Stats:
+        return stats.compute(self.cases, [r.name for r in self.catalogs.regions],
+                             [c.id for c in self.catalogs.circumstances])
+
+    def stats_page(self) -> Page:
+        heading = Headings()
+        body = _env.get_template("stats.html").render(
+            s=self.stats, heading=heading, days=stats.days, chart=lambda t: Markup(stats.bar_chart(t)),
+            **self.context("stats/"))
+        return Page("stats/index.md", "统计", body.strip(), description=f"{self.root}公开的容错纠错案例统计",
+                    toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
+
+    def data_page(self) -> Page:
+        heading = Headings()
+        body = _env.get_template("data.html").render(total=len(self.cases), fields=fields.field_reference(),
+                                                     heading=heading, **self.context("data/"))
+        return Page("data/index.md", "开放数据", body.strip(), description=f"{self.root}容错纠错案例的开放数据：下载与字段说明",
+                    toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
+
     def case_pages(self) -> list[Page]:
         global _RENDERING
         _RENDERING = self  # forked workers reach the site through this global instead of a pickle
@@ -325,6 +345,8 @@ class Site:
         out += self.listing_pages("cases/", "全部案例", self.cases, intro=intro)
         out += self.facet_pages()
         out.append(self.typical_page())
+        out.append(self.stats_page())
+        out.append(self.data_page())
         return out
 
     # ---- figures for hand-written pages (macros) ----
@@ -340,6 +362,10 @@ class Site:
             "regions": len(self.facet("region").used),
             "people": sum(c.subject.count for c in self.cases),
             "updated": cn_date(max((last_updated(c) for c in self.cases), default=None)),
+            "typical_share": self.stats.typical_share,
+            "follow_up_share": self.stats.follow_up_share,
+            "days_to_decision": stats.days(self.stats.median_days_to_decision),
+            "days_to_publication": stats.days(self.stats.median_days_to_publication),
         }
 
 

@@ -15,11 +15,11 @@ from typing import Any
 
 from . import model
 from .check import load_catalogs, resolve_schema
+from .fields import CONDITIONAL, KIND_ONLY
 from .load import iter_record_files
 from .project import Project
 
 _ID = re.compile(r"^([A-Z]{2,6})-(\d{4})-(\d{3,4})$")
-KIND_ONLY = {"容错": {("reason", "finding")}, "澄清": {("reason", "circumstances")}}
 
 
 def next_id(cases_dir: Path, prefix: str, year: int) -> str:
@@ -54,13 +54,9 @@ def _emit(schema: dict, root: dict, values: dict[tuple, Any], kind: str, path: t
           commented: bool, out: list[Line], describe: bool = True) -> None:
     props = schema.get("properties", {})
     required = set(schema.get("required", []))
-    # requirements that depend on the kind, which the schema cannot express
-    if path == ("reason",):
-        required |= {"circumstances"} if kind == "容错" else {"finding"}
-    if path == ("subject",):
-        required |= {"rank"}
-    if path == ("disclosure",) and values.get(("disclosure", "scope")) == "公开":
-        required |= {"published"}
+    # requirements that depend on the kind or scope, which the schema cannot express
+    scope = values.get(("disclosure", "scope"), "")
+    required |= {p[-1] for p, (_, applies) in CONDITIONAL.items() if p[:-1] == path and applies(kind, scope)}
     for key, raw in props.items():
         here = (*path, key)
         if here in KIND_ONLY[kind]:

@@ -200,7 +200,11 @@ def test_atom_feed(built, records):
     assert feed.find("a:updated", ns).text == updated[0]
     ids = [e.find("a:id", ns).text for e in entries]
     assert len(set(ids)) == len(ids)
+    for tag in ("id", "title", "updated", "author/a:name"):  # what RFC 4287 requires of a feed...
+        assert feed.find("a:" + tag, ns).text, tag
     for e in entries:
+        for tag in ("id", "title", "updated"):  # ...and of each entry
+            assert e.find("a:" + tag, ns).text, tag
         href = e.find("a:link", ns).get("href")
         assert (built / "site" / href.strip("/") / "index.html").is_file()
         assert e.find("a:title", ns).text.startswith(("公开：", "更正："))

@@ -35,7 +35,9 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
         cfg = _load_config(project, site_dir=str(tmp), strict=strict)
+        cfg.plugins.on_startup(command="build", dirty=False)
         build(cfg)
+        cfg.plugins.on_shutdown()
     except (MkDocsException, SystemExit, OSError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"构建失败：{e}", file=sys.stderr)
@@ -55,13 +57,28 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     return 0
 
 
+class _ServeLog(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build")  # intended: see serve()
+
+
 def serve(project: Project, dev_addr: str) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+    handler.addFilter(_ServeLog())
+    mk = logging.getLogger("mkdocs")
+    mk.addHandler(handler)
+    mk.setLevel(logging.INFO)
+    logging.getLogger("mkdocs.plugins.mkdocs_macros").setLevel(logging.WARNING)  # its start-up inventory, every rebuild
 
     os.chdir(project.root)
     plugin_cases = project.cases_dir if project.cases_dir != project.root / "cases" else None
     from .mkdocs_plugin import PortalPlugin
 
     PortalPlugin.cases_override = plugin_cases
-    mkdocs_serve(config_file=str(project.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True)
+    # dirty: after the first build only changed pages are rebuilt (see PortalPlugin._skip_unchanged)
+    mkdocs_serve(config_file=str(project.root / "mkdocs.yml"), dev_addr=dev_addr, livereload=True,
+                 build_type="dirty", watch_theme=True)
     return 0

@@ -82,7 +82,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("serve", parents=[common], help="本地预览，修改后自动重建")
-    p.add_argument("--dev-addr", default="127.0.0.1:8000")
+    p.add_argument("-a", "--dev-addr", default="127.0.0.1:8000", help="地址和端口（默认 127.0.0.1:8000）")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("schema", parents=[common], help="输出案例记录的 JSON Schema")

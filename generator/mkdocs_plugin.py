@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import html
+import json
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import ClassVar
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -94,6 +99,16 @@ class PortalConfig(Config):
 class PortalPlugin(BasePlugin[PortalConfig]):
     # Set by `portal build --cases DIR` before the build starts.
     cases_override: Path | None = None
+    # `serve` state lives on the class: MkDocs makes new plugin objects for every rebuild but
+    # calls on_startup only once.
+    serving: ClassVar[bool] = False
+    dirty: ClassVar[bool] = False
+    shown: ClassVar[dict[str, str]] = {}  # generated page → digest of what the last build wrote
+    indexed: ClassVar[bool] = False
+
+    def on_startup(self, *, command, dirty):
+        cls = type(self)
+        cls.serving, cls.dirty, cls.shown, cls.indexed = command == "serve", dirty, {}, False
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -102,13 +117,25 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         # Reproducible output: every date MkDocs stamps (sitemap, gzip) is the build date, an input.
         epoch = dt.datetime.combine(project.today, dt.time(), dt.timezone.utc).timestamp()
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(epoch)))
+        t0 = time.perf_counter()
         result = run_check(project)
         for d in result.diagnostics:
             print(d.format(), file=sys.stderr)
         failing = result.errors + (result.warnings if config.strict else 0)
-        if failing:
+        records = result.records
+        if failing and not self.serving:
             raise PluginError(f"{summary_line(result.diagnostics, result.files)} 网站未生成，请先改正上面的问题。")
-        self.site, self.pages = render_site([r.case for r in result.records], result.catalogs, project.today)
+        if self.serving:
+            # The preview keeps running: records with errors are left out and every page shows
+            # the problems in a banner until they are fixed.
+            errors = [d for d in result.diagnostics if d.severity == "error"]
+            broken = {d.path for d in errors}
+            records = [r for r in records if r.path not in broken]
+            config.extra["portal_problems"] = [d.format() for d in errors]
+            if errors:
+                print(f"{summary_line(result.diagnostics, result.files)} 预览中不显示出错的记录。", file=sys.stderr)
+        self.site, self.pages = render_site([r.case for r in records], result.catalogs, project.today)
+        log.info(f"portal: {len(records)} 件记录检查并生成页面，用时 {time.perf_counter() - t0:.1f} 秒")
         self.by_path: dict[str, Page] = {p.path: p for p in self.pages}
         mkdocs_macros.SITE = self.site
         config.extra["portal"] = self.site.figures
@@ -121,7 +148,33 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             # Only the front matter goes through Markdown; the finished HTML is put in place in
             # on_page_content (parsing generated HTML as Markdown was half the build time).
             files.append(File.generated(config, page.path, content=page.front_matter()))
+        if self.serving and self.dirty:
+            self._skip_unchanged(files, config)
         return files
+
+    def _skip_unchanged(self, files: Files, config) -> None:
+        """`portal serve` rebuilds only the generated pages whose content changed (a one-record
+        edit touches its page, a few listings, home and statistics), and always the hand-written
+        pages (their macros show figures). Anything that changes every page (the problems
+        banner, the nav, the theme, mkdocs.yml) rebuilds everything."""
+        custom = config.theme.custom_dir
+        theme = [p for p in Path(custom).rglob("*") if p.is_file()] if custom else []
+        frame = hashlib.sha256(json.dumps([
+            config.extra.get("portal_problems"), sorted(f.src_uri for f in files.documentation_pages()),
+            Path(config.config_file_path).read_text(encoding="utf-8"),
+            sorted((str(p), p.stat().st_mtime_ns) for p in theme)], ensure_ascii=False).encode()).hexdigest()
+        shown = {"": frame}
+        for page in self.pages:
+            shown[page.path] = hashlib.sha256((page.front_matter() + page.body).encode()).hexdigest()
+        previous, type(self).shown = type(self).shown, shown
+        # a page that is no longer generated (its record broke or left) must not linger
+        for gone in sorted(set(previous) - set(shown) - {""}):
+            url = Page(gone, "", "").url
+            if url:
+                shutil.rmtree(Path(config.site_dir) / url, ignore_errors=True)
+        for f in files.documentation_pages():
+            same = previous.get("") == frame and previous.get(f.src_uri) == shown.get(f.src_uri, "hand-written")
+            f.is_modified = (lambda: False) if same else (lambda: True)
 
     def on_pre_page(self, page, config, files):
         generated = self.by_path.get(page.file.src_uri)
@@ -157,7 +210,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             target = Path(config.site_dir) / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
+        if self.serving and self.dirty and self.indexed:
+            log.info("portal: 预览时检索索引不随修改更新（完整索引请用 portal build）")
+            return
         self._write_index(config)
+        type(self).indexed = True
 
     def _write_index(self, config):
         """Full-text index: the engine-agnostic search records, written by Pagefind's extended

@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site check test test-fast system-deps bench screenshots lock audit audit-deps clean
+.PHONY: site check schema test test-fast system-deps bench screenshots lock audit audit-deps clean
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ site: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/portal check
+
+# The JSON Schema for editors (.vscode/settings.json maps it to cases/); a test keeps it current.
+schema: $(STAMP)
+	$(BIN)/portal schema > schema/case.schema.json
 
 # Debian packages the browser tests need; installed only when missing.
 system-deps:

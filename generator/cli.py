@@ -79,6 +79,10 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--title")
     p.add_argument("--year", type=int)
     p.add_argument("--prefix", help="编号前缀，如 XA")
+    p.add_argument("--domain", help="领域，如 招商引资")
+    p.add_argument("--outcome", help="结果（容错类），如 免予问责")
+    p.add_argument("--circumstance", help="容错情形的 id（容错类），如 先行先试")
+    p.add_argument("--modeline", action="store_true", help="在文件首行写入编辑器用的 JSON Schema 声明")
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("serve", parents=[common], help="本地预览，修改后自动重建")

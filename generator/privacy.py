@@ -68,7 +68,8 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A
 # ---- addresses below street level ----
 _NUM = r"(?:\d+|[一二三四五六七八九十百零〇两]+)"
 _ADDRESS = re.compile(
-    rf"(?:[路街巷道弄]{_NUM}号)|(?:(?<![第\d一二三四五六七八九十百零〇两]){_NUM}(?:号楼|栋|幢|单元|室))|(?:门牌号?[：:]?\s*{_NUM})"
+    # spaces between the number and its unit ("12 号 3 栋") are common in typed text
+    rf"(?:[路街巷道弄]\s*{_NUM}\s*号)|(?:(?<![第\d一二三四五六七八九十百零〇两])(?<!第\s){_NUM}\s*(?:号楼|栋|幢|单元|室))|(?:门牌号?[：:]?\s*{_NUM})"
 )
 
 # ---- raw HTML and unsafe links ----

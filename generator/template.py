@@ -7,6 +7,7 @@ Chinese title, description and allowed values from the model.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections import Counter
@@ -89,15 +90,19 @@ def _render(lines: list[Line]) -> list[str]:
     return ["  " * d + ("# " if c else "") + t for d, c, t in lines]
 
 
-def skeleton(record_id: str, kind: str, region: str, title: str) -> str:
+def skeleton(record_id: str, kind: str, region: str, title: str, known: dict[tuple, Any] | None = None,
+             schema_ref: str | None = None) -> str:
+    """The record file: `known` holds answers already given (path → YAML value); `schema_ref`,
+    when given, is written as a modeline for the YAML language server."""
     root = model.json_schema()
     values: dict[tuple, Any] = {("id",): record_id, ("kind",): kind, ("region",): region,
-                                ("disclosure", "scope"): "公开"}
+                                ("disclosure", "scope"): "公开", **(known or {})}
     if title:
         values[("title",)] = title
     if kind == "澄清":
         values[("result", "outcome")] = "澄清正名"
-    head = [
+    head = [f"# yaml-language-server: $schema={schema_ref}"] if schema_ref else []
+    head += [
         f"# 案例记录 {record_id}（{kind}）。由 portal new 生成。",
         "# 填写方法：把每个 “字段:” 后面补上内容；标明（选填）的字段去掉行首的 “# ” 即可启用。",
         "# 填完后运行 portal check 检查；不要写身份证号、电话、完整姓名等个人信息。",
@@ -134,6 +139,20 @@ def new_record(project: Project, args: argparse.Namespace) -> int:
         print(f"portal new：地区 “{region}” 不在 regions.yaml 中，可选：" + "、".join(regions), file=sys.stderr)
         return 2
     title = args.title if args.title is not None else (_ask("标题（8 至 60 字，可以稍后再填）") if interactive else "")
+    # the other essentials: offered as choices in a terminal, taken from flags otherwise, left
+    # empty (for portal check to ask about) when neither
+    questions = [("domain", ("event", "domain"), "领域", list(model.DOMAINS))]
+    if kind == "容错":
+        questions += [("outcome", ("result", "outcome"), "结果", list(model.TOLERANCE_OUTCOMES)),
+                      ("circumstance", ("reason", "circumstances"), "容错情形", [c.id for c in catalogs.circumstances])]
+    known: dict[tuple, Any] = {}
+    for flag, path, label, choices in questions:
+        answer = getattr(args, flag, None) or (_ask(label, choices) if interactive else "")
+        if answer and answer not in choices:
+            print(f"portal new：{label} “{answer}” 不在可选范围内，可选：" + "、".join(choices), file=sys.stderr)
+            return 2
+        if answer:
+            known[path] = f"[{answer}]" if flag == "circumstance" else answer
     year = args.year or project.today.year
     prefix = args.prefix or common_prefix(project.cases_dir)
     if not re.match(r"^[A-Z]{2,6}$", prefix):
@@ -143,8 +162,10 @@ def new_record(project: Project, args: argparse.Namespace) -> int:
     target = project.cases_dir / str(year) / f"{record_id}.yaml"
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        schema = project.root / "schema" / "case.schema.json"
+        ref = os.path.relpath(schema, target.parent).replace(os.sep, "/") if getattr(args, "modeline", False) else None
         with open(target, "x", encoding="utf-8") as f:  # never overwrite
-            f.write(skeleton(record_id, kind, region, title))
+            f.write(skeleton(record_id, kind, region, title, known, ref))
     except FileExistsError:
         print(f"portal new：{project.display(target)} 已存在，不会覆盖", file=sys.stderr)
         return 1

@@ -101,3 +101,33 @@ def test_new_refuses_to_overwrite_an_existing_file(project_copy, monkeypatch, ca
     assert t.new_record(Project.find(root=project_copy), args) == 1
     assert existing.read_bytes() == before
     assert "不会覆盖" in capsys.readouterr().err
+
+
+def test_portal_new_takes_the_essentials_as_flags_and_passes_once_filled(project_copy):
+    r = portal(project_copy, "new", "--kind", "容错", "--region", "雁塔区", "--title", "一个新的容错纠错案例标题",
+               "--domain", "项目建设", "--outcome", "从轻处理", "--circumstance", "先行先试", "--modeline")
+    assert r.returncode == 0, r.stderr
+    path = project_copy / r.stdout.strip()
+    text = path.read_text(encoding="utf-8")
+    first = text.splitlines()[0]
+    assert first == "# yaml-language-server: $schema=../../schema/case.schema.json"
+    assert (path.parent / first.split("=", 1)[1]).resolve() == (project_copy / "schema/case.schema.json").resolve()
+    data = yaml.safe_load(text)
+    assert (data["event"]["domain"], data["result"]["outcome"], data["reason"]["circumstances"]) == \
+        ("项目建设", "从轻处理", ["先行先试"])
+    path.write_text(fill(text, "容错"), encoding="utf-8")
+    check = portal(project_copy, "check", str(path.relative_to(project_copy)))
+    assert check.returncode == 0, check.stdout + check.stderr
+    bad = portal(project_copy, "new", "--region", "雁塔区", "--domain", "招商")
+    assert bad.returncode == 2 and "招商引资" in bad.stderr
+
+
+def test_committed_editor_schema_is_current():
+    """.vscode/settings.json maps schema/case.schema.json to cases/; `make schema` regenerates it."""
+    import json
+
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))
+    assert settings["yaml.schemas"] == {"./schema/case.schema.json": ["cases/**/*.yaml", "cases/**/*.yml"]}
+    r = portal(ROOT, "schema")
+    assert r.returncode == 0 and json.loads(r.stdout) == json.loads(
+        (ROOT / "schema/case.schema.json").read_text(encoding="utf-8")), "run make schema"

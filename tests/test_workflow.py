@@ -1,0 +1,107 @@
+"""Staff workflow around the generator: the pre-commit hook, and the CI templates that check
+and deploy (parsed and inspected; they cannot run here)."""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+PROJECT_COMMANDS = ("make check", "make site", "mv site public")
+
+
+def load(name: str) -> dict:
+    # PyYAML reads a bare `on:` key as True (YAML 1.1); GitHub reads it as "on"
+    data = yaml.safe_load((ROOT / name).read_text(encoding="utf-8"))
+    if True in data:
+        data["on"] = data.pop(True)
+    return data
+
+
+def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official_pages_actions():
+    wf = load(".github/workflows/site.yml")
+    assert {"pull_request", "push", "schedule"} <= set(wf["on"]) and wf["on"]["push"]["branches"] == ["main"]
+    assert wf["env"]["TZ"] == "Asia/Shanghai"  # the build date decides scheduled publication
+    build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
+    runs = [s["run"] for s in build["steps"] if "run" in s]
+    assert runs == ["make check", "make site"]
+    uses = [s["uses"].split("@")[0] for job in (build, deploy) for s in job["steps"] if "uses" in s]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
+    assert upload["with"]["path"] == "site" and "pull_request" in upload["if"]
+    assert deploy["needs"] == "build" and "refs/heads/main" in deploy["if"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert wf["permissions"] == {"contents": "read"}  # least privilege everywhere else
+
+
+def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_branch():
+    ci = load(".gitlab-ci.yml")
+    assert ci["variables"]["TZ"] == "Asia/Shanghai"
+    check, pages = ci["check"], ci["pages"]
+    assert any("merge_request_event" in r["if"] for r in check["rules"])
+    assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
+    assert pages["artifacts"]["paths"] == ["public"]
+    for job in (check, pages):
+        assert all(line in PROJECT_COMMANDS for line in job["script"]), job["script"]
+    assert pages["script"][-1] == "mv site public"
+
+
+def test_make_targets_called_by_ci_exist():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    for target in ("check", "site"):
+        assert f"\n{target}:" in makefile
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A git repository holding a copy of the project, with the project's own .venv."""
+    project = tmp_path / "proj"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", "bench", "tests", "docs"))
+    (project / ".venv").symlink_to(ROOT / ".venv")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
+           "PYTHONPATH": str(ROOT)}
+    git = lambda *a: subprocess.run(["git", *a], cwd=project, env=env, capture_output=True, text=True)  # noqa: E731
+    assert git("init", "-q", "-b", "main").returncode == 0
+    git("add", "-A")
+    assert git("commit", "-q", "-m", "init").returncode == 0
+    return project, env, git
+
+
+def test_pre_commit_hook_fails_on_a_broken_staged_record_and_passes_a_good_one(repo):
+    project, env, git = repo
+    pre_commit = [sys.executable, "-m", "pre_commit", "run"]
+    record = project / "cases/2023/XA-2023-017.yaml"
+    good = record.read_text(encoding="utf-8")
+    record.write_text(good.replace("region: 雁塔区", "region: 雁塔", 1), encoding="utf-8")
+    git("add", str(record))
+    broken = subprocess.run(pre_commit, cwd=project, env=env, capture_output=True, text=True)
+    assert broken.returncode == 1, broken.stdout + broken.stderr
+    assert "E205" in broken.stdout and "XA-2023-017.yaml" in broken.stdout
+    record.write_text(good.replace("title: ", "title: 更正后", 1), encoding="utf-8")
+    git("add", str(record))
+    fixed = subprocess.run(pre_commit, cwd=project, env=env, capture_output=True, text=True)
+    assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+    assert "检查案例记录" in fixed.stdout and "Passed" in fixed.stdout
+    assert git("commit", "-q", "--no-verify", "-m", "fix").returncode == 0
+    # a commit that touches no record does not run the check at all
+    (project / "README.md").write_text("x\n", encoding="utf-8")
+    git("add", "README.md")
+    skipped = subprocess.run(pre_commit, cwd=project, env=env, capture_output=True, text=True)
+    assert skipped.returncode == 0 and "Skipped" in skipped.stdout
+
+
+def test_pre_commit_config_runs_the_project_check():
+    cfg = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hook = cfg["repos"][0]["hooks"][0]
+    assert cfg["repos"][0]["repo"] == "local" and hook["entry"] == ".venv/bin/portal check"
+    import re
+
+    files = re.compile(hook["files"])
+    assert files.search("cases/2023/XA-2023-017.yaml") and files.search("content/data/regions.yaml")
+    assert not files.search("content/index.md") and not files.search("README.md")
+    assert Path(ROOT / ".venv/bin/portal").exists()

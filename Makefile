@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site check schema test test-fast system-deps bench screenshots lock audit audit-deps clean
+.PHONY: site check schema test test-fast system-deps bench screenshots lock audit audit-deps audit-pages clean
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,7 +67,17 @@ lock: $(TOOLS)/.installed
 audit-deps: $(TOOLS)/.installed
 	$(TOOLS)/bin/pip-audit --strict --require-hashes --disable-pip -r requirements-test.txt
 
-audit: audit-deps
+# Lighthouse 12.2.3 (npm, pinned) on one page of each kind, served from site/ on localhost with gzip.
+LIGHTHOUSE := $(TOOLS)/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	mkdir -p $(TOOLS)
+	npm install --prefix $(TOOLS) --no-audit --no-fund --save-exact lighthouse@12.2.3
+audit-pages: $(STAMP) system-deps $(LIGHTHOUSE)
+	test -f site/index.html || $(BIN)/portal build
+	CHROME_PATH=/usr/bin/chromium $(BIN)/python scripts/lighthouse.py site
+	CHROME_PATH=/usr/bin/chromium PRESET=desktop $(BIN)/python scripts/lighthouse.py site
+
+audit: audit-deps audit-pages
 
 clean:
 	rm -rf site .venv $(TOOLS)

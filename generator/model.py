@@ -106,14 +106,15 @@ Date = Annotated[dt.date, BeforeValidator(parse_date),
 PartialDate = Annotated[str, BeforeValidator(parse_partial_date),
                         WithJsonSchema({"anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999},
                                                   {"type": "string", "pattern": PARTIAL_PATTERN}]})]
-Text = Annotated[str, StringConstraints(min_length=1)]
-Md = Annotated[str, StringConstraints(min_length=1), WithJsonSchema({"type": "string", "minLength": 1,
+# Surrounding whitespace is dropped, so a value of only spaces or line breaks counts as empty (E101).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Md = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), WithJsonSchema({"type": "string", "minLength": 1,
                                                                      "contentMediaType": "text/markdown"})]
-Citation = Annotated[str, StringConstraints(min_length=1), AfterValidator(_citation),
+Citation = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), AfterValidator(_citation),
                      WithJsonSchema({"type": "string", "pattern": "《[^》]+》"})]
 CaseId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
-Title = Annotated[str, StringConstraints(min_length=8, max_length=60), AfterValidator(_one_line)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=60), AfterValidator(_one_line)]
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
 
 

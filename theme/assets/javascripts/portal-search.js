@@ -194,7 +194,7 @@
     list.removeAttribute("data-done");
     if (!s.q && !s.f.length) {
       list.textContent = ""; more.hidden = true;
-      statusEl.textContent = "输入关键词，或在左侧选择筛选条件。";
+      statusEl.textContent = "输入关键词，或选择筛选条件。";
       renderFacets(null, s.f);
       list.setAttribute("data-done", location.search);
       return;

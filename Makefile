@@ -46,7 +46,7 @@ test-fast: $(TSTAMP)
 screenshots: $(TSTAMP) system-deps
 	PORTAL_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/python -m pytest -q tests/test_browser.py
 
-bench: $(STAMP)
+bench: $(TSTAMP) system-deps
 	$(BIN)/python bench/bench.py
 
 # Tools that are not part of the portal live in their own venv, pinned.

@@ -2,8 +2,10 @@
 
     N=10000 python bench/bench.py          (STEPS=check,build to choose steps)
 
-Times `check` over N synthetic records against the floor of bare C YAML parsing of the same files,
-then the whole `portal build` of a project made of those records (time, peak memory, sizes).
+Times `check` over N synthetic records against bare C YAML parsing of the same files (in this
+process), then each step in its own process against the Python floor (C YAML parse plus one
+Jinja2 template written per record): check, rendering, search indexing, MkDocs, the whole
+`portal build`, with peak memory, sizes and a cold first query in Chromium.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -83,8 +86,26 @@ def main() -> None:
         measure_build(out, cases, n, t_parse)
 
 
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """Run a step as a child process: wall seconds, its peak RSS in MiB (the child and the
+    processes it waited for, such as Pagefind), and its stdout."""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
+            tempfile.NamedTemporaryFile("r") as peak:
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PEAK_FILE": peak.name}
+        t = time.perf_counter()
+        proc = subprocess.run([sys.executable, str(ROOT / "bench/peak.py"), *cmd], cwd=cwd, env=env, stdout=out,
+                              stderr=err, text=True)
+        wall = time.perf_counter() - t
+        out.seek(0)
+        err.seek(0)
+        if proc.returncode:
+            print(err.read()[-2000:])
+            raise SystemExit(f"step failed: {' '.join(cmd)}")
+        return wall, int(peak.read() or 0) / 1024, out.read()
+
+
 def measure_build(out: Path, cases: Path, n: int, t_parse: float) -> None:
-    """The whole `portal build` in a child process: wall time, peak memory, output sizes."""
+    """Each step in its own child process, compared with the Python floor of the same records."""
     project = out / "project"
     shutil.rmtree(project, ignore_errors=True)
     project.mkdir(parents=True)
@@ -92,46 +113,43 @@ def measure_build(out: Path, cases: Path, n: int, t_parse: float) -> None:
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     os.symlink(cases, project / "cases")
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=project, env=env,
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - t
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    if proc.returncode:
-        print(proc.stderr[-2000:])
-        raise SystemExit("build failed")
+    py = sys.executable
+    floor_dir = out / "floor"
+    shutil.rmtree(floor_dir, ignore_errors=True)
+    t_floor, m_floor, _ = run([py, str(ROOT / "bench/floor.py"), str(cases), str(floor_dir)])
+    t_check, m_check, _ = run([py, "-m", "generator", "check"], cwd=project)
+    t_cr, m_render, stdout = run([py, str(ROOT / "bench/render_only.py"), str(project)])
+    in_check, in_render, n_pages = stdout.split()
+    t_build, m_build, _ = run([py, "-m", "generator", "build"], cwd=project)
+    index_out = project / "bench-pagefind"
+    shutil.rmtree(index_out, ignore_errors=True)
+    t_index, m_index, stdout = run([py, str(ROOT / "bench/search_index.py"), str(project), str(index_out)])
+    stats = json.loads(stdout.strip().splitlines()[-1])
+    rows = [
+        ("Python floor: C YAML + Jinja2 per record", t_floor, m_floor),
+        ("portal check (whole command)", t_check, m_check),
+        ("  check, inside the build", float(in_check), None),
+        ("  render all pages", float(in_render), m_render),
+        ("search indexing (Pagefind)", stats["seconds"], m_index),
+        ("MkDocs + exports (the rest)", t_build - float(in_check) - float(in_render) - stats["seconds"], None),
+        ("portal build (whole site)", t_build, m_build),
+    ]
+    print(f"\n{'step (own process)':<44}{'seconds':>9}{'x floor':>9}{'peak MiB':>10}")
+    for name, sec, mem in rows:
+        print(f"{name:<44}{sec:>9.2f}{sec / t_floor:>9.1f}{(f'{mem:.0f}' if mem else ''):>10}")
     site = project / "site"
-    pages = list((site / "cases").glob("*/index.html"))
-    case_pages = [p for p in pages if p.parent.name != "page"]
+    case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name != "page"]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     avg = sum(p.stat().st_size for p in case_pages) / len(case_pages)
-    print(f"{'portal build (whole site)':<28}{wall:>10.2f}{wall / t_parse:>8.2f}")
-    print(f"build peak RSS {peak:.0f} MiB; {len(case_pages)} case pages, average {avg / 1024:.1f} KiB; "
-          f"site {total / 1024 / 1024:.1f} MiB in {sum(1 for _ in site.rglob('*'))} files")
+    index = sum(p.stat().st_size for p in (site / "pagefind").rglob("*") if p.is_file())
+    print(f"{n_pages} pages rendered; {len(case_pages)} case pages, average {avg / 1024:.1f} KiB; site "
+          f"{total / 1024 / 1024:.1f} MiB in {sum(1 for _ in site.rglob('*'))} files; search index "
+          f"{index / 1024 / 1024:.1f} MiB in {sum(1 for _ in (site / 'pagefind').rglob('*'))} files")
     if "search" in os.environ.get("STEPS", "check,build,search"):
-        measure_search(project, env)
-
-
-def measure_search(project: Path, env: dict) -> None:
-    """Search indexing on its own (time, peak memory, size) and a cold first query in Chromium."""
-    out = project / "bench-pagefind"
-    shutil.rmtree(out, ignore_errors=True)
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "search_index.py"), str(project), str(out)],
-                          env=env, capture_output=True, text=True)
-    if proc.returncode:
-        print(proc.stderr[-2000:])
-        raise SystemExit("indexing failed")
-    stats = json.loads(proc.stdout.strip().splitlines()[-1])
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    files = sum(1 for p in out.rglob("*") if p.is_file())
-    print(f"search indexing {stats['seconds']:.2f} s for {stats['records']} records; peak RSS Pagefind "
-          f"{stats['pagefind_peak_mib']:.0f} MiB, Python {stats['python_peak_mib']:.0f} MiB; index "
-          f"{size / 1024 / 1024:.1f} MiB in {files} files")
-    for query in ("招商引资", "雁塔区", "先行先试", "SY-2019-0011"):
-        r = cold_query(project / "site", query)
-        print(f"cold first query {query}: {r['query_ms']:.0f} ms to results, {r['kb']:.0f} KB of search files in "
-              f"{r['requests']} requests ({r['kinds']}); {r['with_facets_kb']:.0f} KB once the facet counts load")
+        for query in ("招商引资", "雁塔区", "先行先试", "SY-2019-0011"):
+            r = cold_query(site, query)
+            print(f"cold first query {query}: {r['query_ms']:.0f} ms to results, {r['kb']:.0f} KB of search files in "
+                  f"{r['requests']} requests ({r['kinds']}); {r['with_facets_kb']:.0f} KB once the facet counts load")
 
 
 def cold_query(site: Path, query: str) -> dict:

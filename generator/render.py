@@ -267,6 +267,7 @@ class Site:
     def listing_pages(self, base: str, title: str, cases: list[model.Case], intro: Markup | str = "",
                       filters: bool = True, current: str = "") -> list[Page]:
         pages = max(1, -(-len(cases) // PAGE_SIZE))
+        lastmod = max((last_updated(c) for c in cases), default=None)  # once, not once per page
         out = []
         for n in range(1, pages + 1):
             path = f"{base}index.md" if n == 1 else f"{base}page/{n}.md"
@@ -278,22 +279,24 @@ class Site:
                 # the filter box only on the first page: later pages are reached through the pager
                 filters=self.filter_entries if filters and n == 1 else [],
                 current=current, **self.context(url))
-            lastmod = max((last_updated(c) for c in cases), default=None)
             out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod))
         return out
 
+    def facet_value_pages(self, f: Facet, v: FacetValue) -> list[Page]:
+        intro = ""
+        if f.key == "circumstance":
+            intro = Markup(f"<p class=\"portal-lead\">{render_text(v.title)}</p>\n<dl class=\"portal-pairs\">" + "".join(
+                f"<div><dt>{render_text(k)}</dt><dd>{render_text(t)}</dd></div>" for k, t in v.detail.items())
+                           + "</dl>")
+        return self.listing_pages(v.url, f"{f.label}：{v.name}", v.cases, intro=intro, current=v.url)
+
+    @cached_property
+    def facet_values(self) -> list[tuple[Facet, FacetValue]]:
+        return [(f, v) for f in self.facets for v in f.values]
+
     def facet_pages(self) -> list[Page]:
-        out: list[Page] = []
-        for f in self.facets:
-            for v in f.values:
-                title = f"{f.label}：{v.name}"
-                intro = ""
-                if f.key == "circumstance":
-                    intro = Markup(f"<p class=\"portal-lead\">{render_text(v.title)}</p>\n<dl class=\"portal-pairs\">" + "".join(
-                        f"<div><dt>{render_text(k)}</dt><dd>{render_text(t)}</dd></div>" for k, t in v.detail.items())
-                                   + "</dl>")
-                out += self.listing_pages(v.url, title, v.cases, intro=intro, current=v.url)
-        return out
+        # ~1,000 listing pages at 10,000 cases: spread over the CPUs like the case pages
+        return self._forked(_render_facet_values, len(self.facet_values), FACET_PARALLEL_THRESHOLD)
 
     def typical_page(self) -> Page:
         url = "typical/"
@@ -331,10 +334,13 @@ class Site:
                     toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
 
     def case_pages(self) -> list[Page]:
+        return self._forked(_render_cases, len(self.cases), PARALLEL_THRESHOLD)
+
+    def _forked(self, fn: Callable[[int, int], list[Page]], total: int, threshold: int) -> list[Page]:
         global _RENDERING
         _RENDERING = self  # forked workers reach the site through this global instead of a pickle
         try:
-            return fork_map(_render_cases, chunks(len(self.cases), PARALLEL_THRESHOLD))
+            return fork_map(fn, chunks(total, threshold))
         finally:
             _RENDERING = None
 
@@ -370,12 +376,18 @@ class Site:
 
 
 _RENDERING: Site | None = None
-PARALLEL_THRESHOLD = 400
+PARALLEL_THRESHOLD = 400  # case pages
+FACET_PARALLEL_THRESHOLD = 40  # facet values (each one or more listing pages)
 
 
 def _render_cases(start: int, end: int) -> list[Page]:
     assert _RENDERING is not None
     return [_RENDERING.case_page(c) for c in _RENDERING.cases[start:end]]
+
+
+def _render_facet_values(start: int, end: int) -> list[Page]:
+    assert _RENDERING is not None
+    return [p for f, v in _RENDERING.facet_values[start:end] for p in _RENDERING.facet_value_pages(f, v)]
 
 
 def render_site(records: Iterable[model.Case], catalogs: Catalogs, today: dt.date) -> tuple[Site, list[Page]]:

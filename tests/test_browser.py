@@ -19,10 +19,15 @@ SHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS") or tempfile.mkdtemp(prefix="po
     ("cases/XA-2022-015/", "case-mobile", 390, "light", "跟踪回访"),
     ("typical/", "typical", 1280, "dark", "2016年度第一批容错纠错典型案例"),
     ("about/process/", "process", 1280, "light", "各环节说明"),
+    ("search/?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF", "search", 1280, "light", "雁塔区老旧小区改造中变通处理加装电梯补贴不予问责"),
+    ("stats/", "stats", 1280, "dark", "按容错情形"),
 ])
 def test_pages_render_in_chromium(server, browser, path, name, width, scheme, expect):
     ctx, page, foreign, errors = open_page(browser, server + path, width, scheme)
     try:
+        if path.startswith("search/"):
+            page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+            page.wait_for_timeout(800)  # the facet counts
         assert expect in page.inner_text("article")
         assert page.locator("h1").first.is_visible()
         # no horizontal scrolling on a phone

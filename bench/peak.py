@@ -1,0 +1,13 @@
+"""Run a command and write its peak RSS (KiB) to $PEAK_FILE. A process forked straight from the
+big benchmark process would report that parent's size (Linux carries the high-water mark across
+fork and exec); this launcher is small, so its child's figure is the child's own."""
+import os
+import sys
+
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+with open(os.environ["PEAK_FILE"], "w") as f:
+    f.write(str(usage.ru_maxrss))
+sys.exit(os.waitstatus_to_exitcode(status))

@@ -83,7 +83,7 @@ def main() -> None:
     print(f"{'portal check':<28}{t_check:>10.2f}{t_check / t_parse:>8.2f}")
     print(f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB (best of {repeat})")
     if "build" in os.environ.get("STEPS", "check,build"):
-        measure_build(out, cases, n, t_parse)
+        measure_build(out, cases)
 
 
 def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
@@ -104,7 +104,7 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
         return wall, int(peak.read() or 0) / 1024, out.read()
 
 
-def measure_build(out: Path, cases: Path, n: int, t_parse: float) -> None:
+def measure_build(out: Path, cases: Path) -> None:
     """Each step in its own child process, compared with the Python floor of the same records."""
     project = out / "project"
     shutil.rmtree(project, ignore_errors=True)

@@ -175,7 +175,8 @@
     // a case id puts that case first, found in the results or directly at its own address
     if (!ID.test(q)) return Promise.resolve(results);
     var id = q.toUpperCase();
-    return Promise.all(results.slice(0, 50).map(function (r) { return r.data(); })).then(function (rows) {
+    // only the first page of results: each one looked at costs a fragment download (3–7 KB)
+    return Promise.all(results.slice(0, PAGE).map(function (r) { return r.data(); })).then(function (rows) {
       var i = rows.findIndex(function (d) { return d.meta && d.meta.id === id; });
       if (i > 0) { var hit = results.splice(i, 1)[0]; results.unshift(hit); }
       if (i >= 0) return results;

@@ -118,10 +118,17 @@ def _ask(prompt: str, choices: list[str] | None = None) -> str:
         for i, c in enumerate(choices, 1):
             print(f"  {i:>2}. {c}", file=sys.stderr)
     while True:
-        answer = input(f"{prompt}：").strip()
+        print(f"{prompt}：", end="", file=sys.stderr, flush=True)  # stdout carries only the new file's path
+        try:
+            line = sys.stdin.readline()
+        except OSError:  # the terminal went away
+            line = ""
+        if not line:  # end of input (Ctrl-D)
+            raise SystemExit("portal new：已取消，没有写入任何文件")
+        answer = line.strip()
         if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
             return choices[int(answer) - 1]
-        if not choices or answer in choices:
+        if not answer or not choices or answer in choices:  # Enter alone: leave it for later
             return answer
         print("请输入列表中的序号或名称。", file=sys.stderr)
 
@@ -130,7 +137,7 @@ def new_record(project: Project, args: argparse.Namespace) -> int:
     catalogs = load_catalogs(project.regions_path, project.circumstances_path)
     regions = [r.name for r in catalogs.regions]
     interactive = sys.stdin.isatty()
-    kind = args.kind or (_ask("类型", list(model.KINDS)) if interactive else "容错")
+    kind = args.kind or (_ask("类型（直接回车为 容错）", list(model.KINDS)) if interactive else "") or "容错"
     region = args.region or (_ask("地区", regions) if interactive else "")
     if not region:
         print("portal new：请用 --region 指定地区，可选：" + "、".join(regions), file=sys.stderr)

@@ -128,7 +128,7 @@ def measure_build(out: Path, cases: Path) -> None:
     rows = [
         ("Python floor: C YAML + Jinja2 per record", t_floor, m_floor),
         ("portal check (whole command)", t_check, m_check),
-        ("  check, inside the build", float(in_check), None),
+        ("  check, in the render process", float(in_check), None),
         ("  render all pages", float(in_render), m_render),
         ("search indexing (Pagefind)", stats["seconds"], m_index),
         ("MkDocs + exports (the rest)", t_build - float(in_check) - float(in_render) - stats["seconds"], None),

@@ -17,9 +17,9 @@ CANARY_SCHEDULED = "CANARY-SCHEDULED-4c2e"
 TEMPLATE_PROBE = "{{ 7*7 }} {% if true %}模板{% endif %}"
 
 
-def portal(project: Path, *args: str) -> subprocess.CompletedProcess:
+def portal(project: Path, *args: str, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
 
 
 def plant_canaries(project: Path) -> None:

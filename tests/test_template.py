@@ -133,44 +133,40 @@ def test_committed_editor_schema_is_current():
         (ROOT / "schema/case.schema.json").read_text(encoding="utf-8")), "run make schema"
 
 
+def new_in_terminal(project, answers: str):
+    """`portal new` with a terminal as stdin, the answers typed ahead."""
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        os.write(master, answers.encode())
+        return portal(project, "new", stdin=slave, timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+
+
 def test_portal_new_in_a_terminal_asks_with_choices(project_copy):
     """stdin is a terminal: kind, region, title, domain, outcome and circumstance are asked, each
     with its choices (answered here by number or by name)."""
-    import os
-    import pty
     import subprocess
-    import sys
 
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "new"], cwd=project_copy, stdin=slave,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    os.close(slave)
-    os.write(master, "1\n雁塔区\n一个在终端里新建的容错案例\n2\n3\n先行先试\n".encode())
-    out, err = proc.communicate(timeout=60)
-    os.close(master)
-    assert proc.returncode == 0, err
+    r = new_in_terminal(project_copy, "1\n雁塔区\n一个在终端里新建的容错案例\n2\n3\n先行先试\n")
+    assert r.returncode == 0, r.stderr
     for choice in ("容错", "澄清", "雁塔区", "招商引资", "免予问责", "先行先试"):
-        assert choice in err  # the choices were offered
-    data = yaml.safe_load((project_copy / out.strip()).read_text(encoding="utf-8"))
+        assert choice in r.stderr  # the choices were offered
+    data = yaml.safe_load((project_copy / r.stdout.strip()).read_text(encoding="utf-8"))
     assert (data["kind"], data["region"], data["title"]) == ("容错", "雁塔区", "一个在终端里新建的容错案例")
     assert (data["event"]["domain"], data["result"]["outcome"], data["reason"]["circumstances"]) == \
         ("项目建设", "从轻处理", ["先行先试"])
 
-    # Enter alone leaves an answer for later; end of input cancels without writing anything
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "new"], cwd=project_copy, stdin=slave,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
-    os.close(slave)
-    os.write(master, "\n雁塔区\n\n\n\n\n".encode())
-    out, err = proc.communicate(timeout=60)
-    os.close(master)
-    assert proc.returncode == 0, err
-    data = yaml.safe_load((project_copy / out.strip()).read_text(encoding="utf-8"))
+    # Enter alone leaves an answer for later
+    r = new_in_terminal(project_copy, "\n雁塔区\n\n\n\n\n")
+    assert r.returncode == 0, r.stderr
+    data = yaml.safe_load((project_copy / r.stdout.strip()).read_text(encoding="utf-8"))
     assert data["kind"] == "容错" and data["event"]["domain"] is None and data["title"] is None
     before = sorted(project_copy.rglob("*.yaml"))
-    proc = subprocess.run([sys.executable, "-m", "generator", "new"], cwd=project_copy, stdin=subprocess.DEVNULL,
-                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    assert proc.returncode == 2 and "--region" in proc.stderr  # not a terminal: no questions
+    r = portal(project_copy, "new", stdin=subprocess.DEVNULL)
+    assert r.returncode == 2 and "--region" in r.stderr  # not a terminal: no questions
     assert sorted(project_copy.rglob("*.yaml")) == before

@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import ClassVar
 
+import jinja2
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -82,8 +83,12 @@ def _search_document(r: SearchRecord) -> str:
             f"<p>{e(r.content)}</p></main></body></html>")
 
 
+SHELL_TEMPLATE = "portal/shell.html"
+
+
 def _read_generated(page, generated: Page, config) -> None:
     page.markdown, page.meta = "", generated.meta()  # no front matter to parse back
+    page.meta["template"] = SHELL_TEMPLATE
 
 
 def _render_generated(page, generated: Page, config, files) -> None:
@@ -93,6 +98,93 @@ def _render_generated(page, generated: Page, config, files) -> None:
     page._title_from_render = None  # the title comes from the front matter
     page.present_anchor_ids = {anchor for _, anchor, _ in generated.toc}
     page.links_to_anchors = {}
+
+
+class Shells:
+    """Material's page template costs about 5 ms a page, most of the build at 10,000 cases, and
+    its output for pages outside the nav at the same depth differs only in title, description,
+    canonical address and content. So the template is rendered once per kind of page with marker
+    values, cut at the markers, and filled in for every further page of that kind.
+
+    A kind of page is its depth, headings, front matter and whether its content has an <h1>.
+    A shell is kept only if filling it reproduces the full render of the page it came from byte
+    for byte; a value that a template filter could change (entities, tags, runs of spaces) and
+    pages in the nav always get the full render."""
+
+    MARKS = {"title": "PortalShellTitleMark", "description": "PortalShellDescriptionMark",
+             "canonical": "PortalShellCanonicalMark", "content": "PortalShellContentMark"}
+    _SPLIT = re.compile("(" + "|".join(MARKS.values()) + ")")
+    _SLOT = {v: k for k, v in MARKS.items()}
+
+    def __init__(self, env, in_nav: set[str]) -> None:
+        self.env, self.in_nav = env, in_nav
+        self.shells: dict[str, list[str] | None] = {}
+        self.filled = self.rendered = 0
+
+    @staticmethod
+    def _plain(value: str | None) -> bool:
+        return value is None or ("&" not in value and "<" not in value and " ".join(value.split()) == value)
+
+    def _values(self, page) -> dict[str, str | None]:
+        return {"title": page.meta.get("title"), "description": page.meta.get("description"),
+                "canonical": page.canonical_url, "content": page.content}
+
+    def _key(self, context, page) -> str:
+        meta = {k: v for k, v in page.meta.items() if k not in ("title", "description", "lastmod")}
+        return json.dumps([context["base_url"], meta, [(t.level, t.id, t.title) for t in _toc_flat(page.toc)],
+                           "<h1" in page.content, "description" in page.meta, page.canonical_url is None],
+                          ensure_ascii=False, sort_keys=True)
+
+    def render(self, context) -> str:
+        page = context["page"]
+        template = self.env.get_template("main.html")
+        values = self._values(page)
+        if page.file.src_uri in self.in_nav or not all(self._plain(values[k]) for k in ("title", "description")):
+            self.rendered += 1
+            return template.render(context)
+        key = self._key(context, page)
+        if key not in self.shells:
+            self.shells[key] = None
+            real = template.render(context)
+            self.rendered += 1
+            shell = self._probe(template, context, page)
+            if self._fill(shell, values) == real:
+                self.shells[key] = shell
+            else:
+                log.debug("portal: page shell for %s differs from the full render; not used", page.file.src_uri)
+            return real
+        shell = self.shells[key]
+        if shell is None:
+            self.rendered += 1
+            return template.render(context)
+        self.filled += 1
+        return self._fill(shell, values)
+
+    def _probe(self, template, context, page) -> list[str]:
+        """The page rendered with marker values; the content marker keeps an <h1> when the real
+        content has one (Material adds its own heading otherwise)."""
+        saved = page.meta, page.canonical_url, page.content
+        h1 = "<h1>" if "<h1" in page.content else ""
+        page.meta = {**page.meta, "title": self.MARKS["title"]}
+        if "description" in page.meta:
+            page.meta["description"] = self.MARKS["description"]
+        if page.canonical_url is not None:
+            page.canonical_url = self.MARKS["canonical"]
+        page.content = h1 + self.MARKS["content"]
+        try:
+            out = template.render(context)
+        finally:
+            page.meta, page.canonical_url, page.content = saved
+        return self._SPLIT.split(out.replace(h1 + self.MARKS["content"], self.MARKS["content"]) if h1 else out)
+
+    def _fill(self, shell: list[str], values: dict[str, str | None]) -> str:
+        return "".join(part if i % 2 == 0 else (values[self._SLOT[part]] or "") for i, part in enumerate(shell))
+
+
+def _toc_flat(toc):
+    for item in toc:
+        yield item
+        yield from _toc_flat(item.children)
 
 
 class PortalConfig(Config):
@@ -179,6 +271,18 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             same = previous.get("") == frame and previous.get(f.src_uri) == shown.get(f.src_uri, "hand-written")
             f.is_modified = (lambda: False) if same else (lambda: True)
 
+    def on_nav(self, nav, config, files):
+        self.in_nav = {p.file.src_uri for p in nav.pages}
+        return nav
+
+    def on_env(self, env, config, files):
+        """Generated pages go through Shells (see there) instead of straight to main.html."""
+        shells = Shells(env, getattr(self, "in_nav", set()))
+        env.loader = jinja2.ChoiceLoader([env.loader, jinja2.DictLoader({SHELL_TEMPLATE: "{{ portal_shell() }}"})])
+        env.globals["portal_shell"] = jinja2.pass_context(lambda ctx: shells.render(ctx.get_all()))
+        self.shells = shells
+        return env
+
     def on_pre_page(self, page, config, files):
         generated = self.by_path.get(page.file.src_uri)
         if generated is not None:
@@ -209,6 +313,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_post_build(self, config):
         """Open data (JSON, CSV, schema, Atom feed), then the full-text index"""
+        log.info(f"portal: 页面框架套用 {self.shells.filled} 页，完整渲染 {self.shells.rendered} 页")
         for rel_path, content in exports(self.site, config.site_url).items():
             target = Path(config.site_dir) / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,53 @@
+"""The page shells of the MkDocs adapter: filling a shell must give exactly what Material's
+template gives for the same page, and values a template filter could change must fall back."""
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import mkdocs_plugin
+from generator.build import build_site
+from generator.project import Project
+from tests.conftest import ROOT
+from tests.site_helpers import tree_digest
+
+pytestmark = pytest.mark.site
+
+
+def build(project: Path, out: Path, monkeypatch, shells: bool) -> dict[str, int]:
+    counts = {"filled": 0, "rendered": 0}
+    real_render = mkdocs_plugin.Shells.render
+
+    def render(self, context):
+        if not shells:
+            self.rendered += 1
+            counts["rendered"] += 1
+            return self.env.get_template("main.html").render(context)
+        html = real_render(self, context)
+        counts["filled"], counts["rendered"] = self.filled, self.rendered
+        return html
+
+    monkeypatch.setattr(mkdocs_plugin.Shells, "render", render)
+    monkeypatch.chdir(project)
+    assert build_site(Project.find(root=project), out) == 0
+    return counts
+
+
+def test_filled_shells_equal_full_renders(tmp_path, monkeypatch):
+    project = tmp_path / "proj"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv*", "site", ".git", "bench", "tests", "*.pyc"))
+    # a title with an entity: a template filter (striptags) could change it, so it takes the full render
+    record = project / "cases/2016/XA-2016-001.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(re.sub(r"^title: (.*)$", r"title: \1 R&D", text, count=1, flags=re.M), encoding="utf-8")
+    with_shells = build(project, tmp_path / "a", monkeypatch, shells=True)
+    without = build(project, tmp_path / "b", monkeypatch, shells=False)
+    html = lambda d: {k: v for k, v in tree_digest(d).items() if k.endswith(".html")}  # noqa: E731
+    a, b = html(tmp_path / "a"), html(tmp_path / "b")
+    assert a == b and len(a) > 50
+    cases = len(list((tmp_path / "a/cases").glob("*-*-*/index.html")))
+    assert with_shells["filled"] >= cases - 5  # nearly every case page came from a shell
+    assert with_shells["rendered"] + with_shells["filled"] == without["rendered"]
+    page = (tmp_path / "a/cases/XA-2016-001/index.html").read_text(encoding="utf-8")
+    assert page.count("R&amp;D") >= 3 and "R&D" not in page  # title, header and heading, all escaped

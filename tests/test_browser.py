@@ -40,6 +40,25 @@ def test_pages_render_in_chromium(server, browser, path, name, width, scheme, ex
         ctx.close()
 
 
+@pytest.mark.parametrize("path", ["", "cases/", "cases/XA-2023-017/", "stats/"])
+def test_a_page_fetches_nothing_that_grows_with_the_archive(server, browser, path):
+    """Material fetches sitemap.xml (a line per case: about 100 KB at 10,000 cases) for every
+    <link rel="alternate"> on a page, which it takes for a language version; the feed link must
+    not set that off. The search index is only for the search page."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    fetched = []
+    page.on("request", lambda req: fetched.append(req.url))
+    try:
+        page.goto(server + path, wait_until="networkidle")
+        page.wait_for_timeout(300)
+        assert any(u.endswith(".css") for u in fetched)  # the recording works
+        assert not [u for u in fetched if "sitemap" in u or "/pagefind/" in u or u.endswith(".json")], fetched
+        assert page.locator("link[type='application/atom+xml']").count() == 1  # the feed is still announced
+    finally:
+        ctx.close()
+
+
 def test_mermaid_diagram_is_drawn_from_the_site_itself(server, browser):
     ctx, page, foreign, errors = open_page(browser, server + "about/process/")
     try:

@@ -129,13 +129,19 @@
   // The index holds Chinese as overlapping two-character pieces (招商引资 → 招商 商引 引资); the query
   // is cut the same way. A single character still matches every piece that starts with it.
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-  function bigramQuery(q) {
+  function bigramQuery(q, cover) {
     return q.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, function (run) {
       var out = [];
-      for (var i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+      for (var i = 0; i + 1 < run.length; i++) {
+        if (!cover || i % 2 === 0 || i === run.length - 2) out.push(run.slice(i, i + 2));
+      }
       return " " + out.join(" ") + " ";
     }).replace(/[，。、；：？！“”（）《》\s]+/g, " ").trim();
   }
+  // What is sent to Pagefind: pieces that cover every character once (招商引资 → 招商 引资, not
+  // also 商引). Each piece costs Pagefind a pass over every page that holds it, and the pieces in
+  // between add nothing to which pages hold the whole word; isExact still checks all of them.
+  function indexQuery(q) { return bigramQuery(q, true); }
   // Excerpts come back as pieces ("区招 招商 <mark>商引</mark> 引资"); join overlapping pieces into
   // readable text, keeping the highlight on the characters that matched.
   function rebuild(excerptHtml) {
@@ -166,7 +172,7 @@
     });
   }
   function searchAll(q, opts) {
-    return pagefind.search(q ? bigramQuery(q) : null, opts).then(function (res) {
+    return pagefind.search(q ? indexQuery(q) : null, opts).then(function (res) {
       return res ? { results: res.results.slice(), filters: res.filters } : { results: [], filters: null };
     });
   }
@@ -215,7 +221,7 @@
           list.setAttribute("data-done", location.search);
           if (!filtersLoaded) setTimeout(function () { // after the results are on screen
             loadFilters().then(function () {
-              if (mine === seq) return pagefind.search(bigramQuery(s.q) || null, opts).then(function (again) {
+              if (mine === seq) return pagefind.search(indexQuery(s.q) || null, opts).then(function (again) {
                 if (mine === seq && again) renderFacets(again.filters, s.f);
               });
             });

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import pickle
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import ValidationError
 
 from . import model
+from .cache import CheckCache
 from .diagnostics import Diagnostic, sort_diagnostics
 from .load import Document, Node, as_date, iter_record_files, load_file
 from .parallel import chunks, fork_map
@@ -449,16 +451,21 @@ class RecordRules:
 
 
 # ---------------------------------------------------------------- whole run
-@dataclass
 class Record:
-    """A record that passed every check of its own, with what the site needs to know."""
+    """A record that passed every check of its own. A record from the check cache is unpickled
+    only when its case is asked for (`portal check` never asks)."""
 
-    path: str
-    case: model.Case
+    __slots__ = ("path", "id", "_case")
+
+    def __init__(self, path: str, case: model.Case | bytes, id: str | None = None) -> None:
+        self.path, self._case = path, case
+        self.id: str = id if id is not None else case.id  # type: ignore[union-attr]
 
     @property
-    def id(self) -> str:
-        return self.case.id
+    def case(self) -> model.Case:
+        if isinstance(self._case, bytes):
+            self._case = pickle.loads(self._case)
+        return self._case
 
 
 @dataclass
@@ -518,7 +525,7 @@ class Summary:
     scope: Any = None
     related: list[tuple[str, int, int]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    case: model.Case | None = None
+    case: bytes | None = None  # the pickled case; Record unpickles it when asked
 
     @classmethod
     def of(cls, doc: Document, case: model.Case | None = None) -> "Summary":
@@ -563,12 +570,15 @@ def cross_record(summaries: list[Summary]) -> None:
 
 
 def _check_chunk(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
-                 confine_to: Path | None) -> list[Summary]:
+                 confine_to: Path | None) -> list[bytes]:
+    """Each file's Summary, pickled with its case pickled once more inside: the parent can cache
+    the bytes as they are and never unpickles a case that nobody asks for (`portal check`)."""
     out = []
     for path, display in files:
         doc = load_file(path, display, confine_to=confine_to)
         case = check_record(doc, catalogs, today, path.stem) if doc.root is not None else None
-        out.append(Summary.of(doc, case))
+        blob = pickle.dumps(case, protocol=pickle.HIGHEST_PROTOCOL) if case is not None else None
+        out.append(pickle.dumps(Summary.of(doc, blob), protocol=pickle.HIGHEST_PROTOCOL))
     return out
 
 
@@ -576,17 +586,29 @@ PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more tha
 
 
 def check_files(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
-                confine_to: Path | None = None) -> list[Summary]:
-    """Per-file checks, spread over the CPUs for large archives."""
-    return fork_map(_check_chunk, [(files[a:b], catalogs, today, confine_to)
-                                   for a, b in chunks(len(files), PARALLEL_THRESHOLD)])
+                confine_to: Path | None = None, cache: CheckCache | None = None) -> list[Summary]:
+    """Per-file checks, spread over the CPUs for large archives; files unchanged since a cached
+    run are not read again."""
+    keys = [cache.key(p, d) for p, d in files] if cache else [None] * len(files)
+    out: list[Summary | None] = [cache.get(k) if cache else None for k in keys]
+    todo = [i for i, s in enumerate(out) if s is None]
+    fresh = fork_map(_check_chunk, [([files[i] for i in todo[a:b]], catalogs, today, confine_to)
+                                    for a, b in chunks(len(todo), PARALLEL_THRESHOLD)]) if todo else []
+    for i, blob in zip(todo, fresh):
+        out[i] = pickle.loads(blob)
+        if cache:
+            cache.put(keys[i], blob)
+    if cache:
+        cache.save()
+    return out  # type: ignore[return-value]
 
 
 def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
-                context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None) -> CheckResult:
+                context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None,
+                cache: CheckCache | None = None) -> CheckResult:
     """Check the given record files (path, display path). `context_files` are other records that
     references and duplicate ids are resolved against but whose own problems are not reported."""
-    reported = check_files(case_files, catalogs, today, confine_to)
+    reported = check_files(case_files, catalogs, today, confine_to, cache)
     context: list[Summary] = []
     seen = {p.resolve() for p, _ in case_files} if context_files else set()
     for path, display in context_files or []:
@@ -596,7 +618,7 @@ def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: d
     diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]
     for s in reported:
         diags.extend(s.diagnostics)
-    records = sorted((Record(s.path, s.case) for s in reported if s.case is not None and s.ok), key=lambda r: r.id)
+    records = sorted((Record(s.path, s.case, s.id) for s in reported if s.case is not None and s.ok), key=lambda r: r.id)
     return CheckResult(sort_diagnostics(diags), records, catalogs, len(case_files) + len(catalogs.docs))
 
 

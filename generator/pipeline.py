@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from .cache import CheckCache
 from .check import CheckResult, check_paths, load_catalogs, record_files
 from .diagnostics import Diagnostic, sort_diagnostics
 from .load import iter_record_files
@@ -25,15 +26,27 @@ def _expand(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Diagnost
     return files, missing
 
 
+def _cache(project: Project, confine_to: Path | None) -> CheckCache:
+    """Per-file results depend on the catalogs, the build date and the folder records are held to."""
+    context = [project.today.isoformat().encode(), str(confine_to).encode()]
+    for catalog in (project.regions_path, project.circumstances_path):
+        try:
+            context.append(catalog.read_bytes())
+        except OSError:
+            context.append(b"missing")
+    return CheckCache.for_folder(project.cases_dir, context)
+
+
 def run_check(project: Project, paths: Sequence[str] = ()) -> CheckResult:
     catalogs = load_catalogs(project.regions_path, project.circumstances_path, lambda p: project.display(p))
     every = record_files(project.cases_dir, project.display)
     if not paths:
-        return check_paths(every, catalogs, project.today, confine_to=project.cases_dir)
+        return check_paths(every, catalogs, project.today, confine_to=project.cases_dir,
+                           cache=_cache(project, project.cases_dir))
     files, missing = _expand(paths)
     catalog_files = {project.regions_path.resolve(), project.circumstances_path.resolve()}
     files = [(p, d) for p, d in files if p.resolve() not in catalog_files]  # catalogs are always checked
-    result = check_paths(files, catalogs, project.today, context_files=every)
+    result = check_paths(files, catalogs, project.today, context_files=every, cache=_cache(project, None))
     result.diagnostics = sort_diagnostics(result.diagnostics + missing)
     return result
 

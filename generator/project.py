@@ -44,10 +44,13 @@ class Project:
 
     def display(self, path: Path) -> str:
         """Paths in messages are relative to where the command ran, as staff typed them."""
+        cwd, text = os.getcwd(), str(path)
+        if text.startswith(cwd + os.sep):  # the usual case, without relpath's work per file
+            return text[len(cwd) + 1:]
         try:
-            return os.path.relpath(path, Path.cwd())
+            return os.path.relpath(path, cwd)
         except ValueError:
-            return str(path)
+            return text
 
     @classmethod
     def find(cls, root: Path | None = None, cases: str | None = None, today: dt.date | None = None) -> "Project":

@@ -1,6 +1,7 @@
 import datetime as dt
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ TODAY = dt.date(2026, 11, 29)
 
 # The build date is an input: pin it so scheduled/future-date rules are reproducible.
 os.environ["PORTAL_TODAY"] = TODAY.isoformat()
+# The check cache of this test run (every command started by a test inherits it), never ~/.cache.
+os.environ["PORTAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="portal-test-cache-")
 
 
 @pytest.fixture

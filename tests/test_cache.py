@@ -1,0 +1,134 @@
+"""The check cache: a cached run reports exactly what a fresh one does, re-reads only what
+changed, and never carries a stale or cross-record finding over."""
+import os
+import pickle
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.check import check_files, record_files
+from generator.pipeline import run_check
+from generator.project import Project
+from tests.conftest import FIXTURES
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("PORTAL_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def settle(project: Path) -> None:
+    """Files written by the test are 'racily new' (see CheckCache.key): age them."""
+    old = time.time() - 60
+    for p in project.rglob("*.yaml"):
+        os.utime(p, (old, old))
+
+
+def outcome(result):
+    return [d.format() for d in result.diagnostics], [(r.path, r.id, r.case.model_dump()) for r in result.records]
+
+
+def counting(monkeypatch) -> list[int]:
+    """How many files each run actually checked (not taken from the cache)."""
+    seen: list[int] = []
+    real = check_files
+
+    def spy(files, catalogs, today, confine_to=None, cache=None):
+        out = real(files, catalogs, today, confine_to, cache)
+        seen.append(len(files) - (cache.hits if cache else 0))
+        return out
+
+    monkeypatch.setattr("generator.check.check_files", spy)
+    return seen
+
+
+def test_cached_run_equals_fresh_run(project_copy, cache_home, monkeypatch):
+    for fixture in sorted(FIXTURES.glob("*.yaml"))[:12]:  # records with errors are cached too
+        shutil.copy(fixture, project_copy / "cases" / fixture.name)
+    settle(project_copy)
+    monkeypatch.chdir(project_copy)
+    project = Project.find(root=project_copy)
+    checked = counting(monkeypatch)
+    first = run_check(project)
+    second = run_check(project)
+    monkeypatch.setenv("PORTAL_CACHE", "0")
+    fresh = run_check(project)
+    assert first.errors > 0 and len(first.records) > 10
+    assert outcome(first) == outcome(second) == outcome(fresh)
+    files = len(record_files(project.cases_dir))
+    assert checked == [files, 0, files]
+    assert list(cache_home.glob("check-*.pickle"))
+
+
+def test_only_changed_files_are_checked_again(project_copy, cache_home, monkeypatch):
+    settle(project_copy)
+    monkeypatch.chdir(project_copy)
+    project = Project.find(root=project_copy)
+    checked = counting(monkeypatch)
+    run_check(project)
+    record = project_copy / "cases/2023/XA-2023-017.yaml"
+    record.write_text(record.read_text(encoding="utf-8").replace("outcome: 不予问责", "outcome: 不于问责"), encoding="utf-8")
+    settle(project_copy)
+    result = run_check(project)
+    assert checked[1] == 1
+    assert [d.code for d in result.diagnostics if d.path.endswith("XA-2023-017.yaml")] == ["E104"]
+    # touching a file without changing it costs a read, not a check
+    os.utime(record, None)
+    run_check(project)
+    assert checked[2] == 0
+
+
+def test_catalogs_and_build_date_invalidate_everything(project_copy, cache_home, monkeypatch):
+    settle(project_copy)
+    monkeypatch.chdir(project_copy)
+    checked = counting(monkeypatch)
+    run_check(Project.find(root=project_copy))
+    files = checked[0]
+    regions = project_copy / "content/data/regions.yaml"
+    regions.write_text(regions.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    run_check(Project.find(root=project_copy))
+    monkeypatch.setenv("PORTAL_TODAY", "2027-03-02")  # a scheduled record is now due
+    later = run_check(Project.find(root=project_copy))
+    assert checked == [files, files, files]
+    assert not [d for d in later.diagnostics if d.code == "N001"]
+
+
+def test_cross_record_findings_are_never_cached(project_copy, cache_home, monkeypatch):
+    settle(project_copy)
+    monkeypatch.chdir(project_copy)
+    project = Project.find(root=project_copy)
+    source = project_copy / "cases/2016/XA-2016-001.yaml"
+    twin = project_copy / "cases/2016/twin.yaml"
+    shutil.copy(source, twin)
+    settle(project_copy)
+    with_twin = run_check(project)
+    assert "E202" in {d.code for d in with_twin.diagnostics}
+    twin.unlink()
+    without = run_check(project)
+    assert "E202" not in {d.code for d in without.diagnostics}
+    assert without.errors == 0
+
+
+def test_damaged_or_foreign_cache_is_ignored(project_copy, cache_home, monkeypatch):
+    settle(project_copy)
+    monkeypatch.chdir(project_copy)
+    project = Project.find(root=project_copy)
+    expected = outcome(run_check(project))
+    [path] = cache_home.glob("check-*.pickle")
+    path.write_bytes(b"not a pickle")
+    assert outcome(run_check(project)) == expected
+    path.write_bytes(pickle.dumps({"version": 0, "entries": {b"x": b"y"}}))
+    assert outcome(run_check(project)) == expected
+
+
+def test_cache_is_kept_outside_the_project(project_copy, tmp_path, monkeypatch):
+    monkeypatch.delenv("PORTAL_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.chdir(project_copy)
+    run_check(Project.find(root=project_copy))
+    assert list((tmp_path / "xdg/portal").glob("check-*.pickle"))
+    assert not [p for p in project_copy.rglob("*") if "pickle" in p.name or "cache" in p.name]
+

@@ -71,6 +71,10 @@ def write_pagefind(records: list[SearchRecord], output: Path) -> None:
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             raise RuntimeError((proc.stderr or proc.stdout).strip()[-800:])
+    # Pagefind's ready-made interfaces (about 420 KB); the search page uses only its JS API
+    for unused in ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js"):
+        for f in output.glob(unused):
+            f.unlink()
 
 
 def _search_document(r: SearchRecord) -> str:

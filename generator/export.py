@@ -29,15 +29,17 @@ def record_json(c: model.Case) -> dict[str, Any]:
 
 def cases_json(site: Site) -> str:
     cases = sorted(site.cases, key=lambda c: c.id)
-    payload = {
+    head = {
         "title": f"{site.root}容错纠错案例公开数据",
         "format_version": model.FORMAT_VERSION,
         "updated": max((last_updated(c) for c in cases), default=site.today).isoformat(),
         "count": len(cases),
         "schema": "schema.json",
-        "cases": [record_json(c) for c in cases],
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    # One case per line. An indented dump goes through json's pure-Python encoder (5 s for 10,000
+    # cases); each line here uses the C encoder, and the file stays readable and diffable.
+    lines = ",\n".join("    " + json.dumps(record_json(c), ensure_ascii=False, separators=(",", ":")) for c in cases)
+    return json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "cases": [\n' + lines + ("\n" if lines else "") + "  ]\n}\n"
 
 
 def _join(items) -> str:

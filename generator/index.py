@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from . import model
-from .render import Site, case_url, cn_date
+from . import render
+from .render import Site, case_url, cn_date, forked_site
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -84,23 +85,31 @@ def case_text(c: model.Case, site: Site) -> Iterable[str]:
         yield c.typical
 
 
+def _record(c: model.Case, site: Site) -> SearchRecord:
+    filters = {
+        "地区": [c.region], "年份": [f"{c.result.decided.year}年"], "领域": [c.event.domain],
+        "结果": [c.result.outcome], "类型": ["容错纠错" if c.kind == "容错" else "澄清正名"],
+    }
+    if c.reason.circumstances:
+        filters["容错情形"] = list(c.reason.circumstances)
+    if c.typical:
+        filters["典型案例"] = [c.typical]
+    return SearchRecord(
+        url="/" + case_url(c),
+        content=bigrams("。".join(case_text(c, site))),
+        meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
+              "date": cn_date(c.result.decided)},
+        filters=filters,
+        sort={"date": c.result.decided.isoformat()},
+    )
+
+
+def _records(start: int, end: int) -> list[SearchRecord]:
+    site = forked_site()
+    return [_record(c, site) for c in site.cases[start:end]]
+
+
 def search_records(site: Site) -> list[SearchRecord]:
-    out = []
-    for c in site.cases:
-        filters = {
-            "地区": [c.region], "年份": [f"{c.result.decided.year}年"], "领域": [c.event.domain],
-            "结果": [c.result.outcome], "类型": ["容错纠错" if c.kind == "容错" else "澄清正名"],
-        }
-        if c.reason.circumstances:
-            filters["容错情形"] = list(c.reason.circumstances)
-        if c.typical:
-            filters["典型案例"] = [c.typical]
-        out.append(SearchRecord(
-            url="/" + case_url(c),
-            content=bigrams("。".join(case_text(c, site))),
-            meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
-                  "date": cn_date(c.result.decided)},
-            filters=filters,
-            sort={"date": c.result.decided.isoformat()},
-        ))
-    return out
+    """In forked workers for large archives, like the case pages (cutting 10,000 texts into
+    pieces takes seconds)."""
+    return site.forked(_records, len(site.cases), render.PARALLEL_THRESHOLD)

@@ -13,7 +13,7 @@ import posixpath
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, TypeVar
 
 import jinja2
 from markupsafe import Markup, escape
@@ -23,6 +23,7 @@ from .check import Catalogs
 from .markdown import protect, render_md, render_text
 from .parallel import chunks, fork_map
 
+T = TypeVar("T")
 PAGE_SIZE = 50
 
 DOMAIN_SLUGS = dict(zip(model.DOMAINS, (
@@ -296,7 +297,7 @@ class Site:
 
     def facet_pages(self) -> list[Page]:
         # ~1,000 listing pages at 10,000 cases: spread over the CPUs like the case pages
-        return self._forked(_render_facet_values, len(self.facet_values), FACET_PARALLEL_THRESHOLD)
+        return self.forked(_render_facet_values, len(self.facet_values), FACET_PARALLEL_THRESHOLD)
 
     def typical_page(self) -> Page:
         url = "typical/"
@@ -334,9 +335,11 @@ class Site:
                     toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
 
     def case_pages(self) -> list[Page]:
-        return self._forked(_render_cases, len(self.cases), PARALLEL_THRESHOLD)
+        return self.forked(_render_cases, len(self.cases), PARALLEL_THRESHOLD)
 
-    def _forked(self, fn: Callable[[int, int], list[Page]], total: int, threshold: int) -> list[Page]:
+    def forked(self, fn: Callable[[int, int], list[T]], total: int, threshold: int) -> list[T]:
+        """fn(start, end) over slices of range(total), in forked workers from `threshold` on; the
+        workers reach this site through forked_site()."""
         global _RENDERING
         _RENDERING = self  # forked workers reach the site through this global instead of a pickle
         try:
@@ -378,6 +381,11 @@ class Site:
 _RENDERING: Site | None = None
 PARALLEL_THRESHOLD = 400  # case pages
 FACET_PARALLEL_THRESHOLD = 40  # facet values (each one or more listing pages)
+
+
+def forked_site() -> Site:
+    assert _RENDERING is not None
+    return _RENDERING
 
 
 def _render_cases(start: int, end: int) -> list[Page]:

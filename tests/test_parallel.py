@@ -4,6 +4,7 @@ import pytest
 import generator.check as check_mod
 import generator.render as render_mod
 from generator.check import check_paths, load_catalogs, record_files
+from generator.index import search_records
 from generator.parallel import chunks, workers
 from generator.render import render_site
 from tests.conftest import FIXTURES, ROOT, TODAY
@@ -17,17 +18,18 @@ def run(monkeypatch, jobs: str):
     monkeypatch.setattr(render_mod, "PARALLEL_THRESHOLD", 2)
     files = record_files(ROOT / "cases") + record_files(FIXTURES / "broken" / "E104-outcome-typo")
     result = check_paths(files, CAT, TODAY)
-    _, pages = render_site([r.case for r in result.records], CAT, TODAY)
-    return result, pages
+    site, pages = render_site([r.case for r in result.records], CAT, TODAY)
+    return result, pages, search_records(site)
 
 
 def test_parallel_equals_serial(monkeypatch):
     monkeypatch.setenv("PORTAL_JOBS", "2")
     if workers() < 2:
         pytest.skip("only one CPU: the parallel path cannot run here")
-    serial, serial_pages = run(monkeypatch, "1")
-    parallel, parallel_pages = run(monkeypatch, "2")
+    serial, serial_pages, serial_index = run(monkeypatch, "1")
+    parallel, parallel_pages, parallel_index = run(monkeypatch, "2")
     assert len(chunks(17, 2)) > 1  # the parallel path really was taken
     assert serial.diagnostics == parallel.diagnostics and serial.diagnostics
     assert [r.path for r in serial.records] == [r.path for r in parallel.records]
     assert [p.source() for p in serial_pages] == [p.source() for p in parallel_pages]
+    assert serial_index == parallel_index and len(serial_index) > 10

@@ -51,3 +51,32 @@ def test_filled_shells_equal_full_renders(tmp_path, monkeypatch):
     assert with_shells["rendered"] + with_shells["filled"] == without["rendered"]
     page = (tmp_path / "a/cases/XA-2016-001/index.html").read_text(encoding="utf-8")
     assert page.count("R&amp;D") >= 3 and "R&D" not in page  # title, header and heading, all escaped
+
+
+def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monkeypatch):
+    """The kept Pagefind index (see write_pagefind) is copied when every search document is the
+    same, and rebuilt when any of them changed."""
+    import dataclasses
+    import subprocess
+
+    from generator.check import check_paths, load_catalogs, record_files
+    from generator.index import search_records
+    from generator.render import Site
+    from tests.conftest import TODAY
+
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    result = check_paths(record_files(ROOT / "cases"), cat, TODAY)
+    records = search_records(Site([r.case for r in result.records], cat, TODAY))
+    runs = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real_run(cmd, **kw))
+    kept = tmp_path / "kept"
+    for name in ("a", "b"):
+        mkdocs_plugin.write_pagefind(records, tmp_path / name, kept)
+    assert len(runs) == 1
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
+    assert any(k.startswith("fragment/") for k in tree_digest(tmp_path / "b"))
+    changed = [dataclasses.replace(records[0], content=records[0].content + " 新词"), *records[1:]]
+    mkdocs_plugin.write_pagefind(changed, tmp_path / "c", kept)
+    assert len(runs) == 2
+    assert tree_digest(tmp_path / "c") != tree_digest(tmp_path / "a")

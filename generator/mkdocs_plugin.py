@@ -247,8 +247,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
-        cases = str(self.cases_override) if self.cases_override else str(root / self.config.cases)
-        project = Project.find(root=root, cases=cases)
+        # the same project as the `portal` commands see (paths in messages, the check cache)
+        project = Project.find(root=root, cases=str(self.cases_override) if self.cases_override else None)
         # Reproducible output: every date MkDocs stamps (sitemap, gzip) is the build date, an input.
         epoch = dt.datetime.combine(project.today, dt.time(), dt.timezone.utc).timestamp()
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(epoch)))

@@ -132,3 +132,23 @@ def test_cache_is_kept_outside_the_project(project_copy, tmp_path, monkeypatch):
     assert list((tmp_path / "xdg/portal").glob("check-*.pickle"))
     assert not [p for p in project_copy.rglob("*") if "pickle" in p.name or "cache" in p.name]
 
+
+
+def test_build_and_check_share_the_cache(project_copy, tmp_path, monkeypatch):
+    """`portal build` (through the MkDocs plugin) and `portal check` must see the same project, or
+    each would throw the other's cache away. A symlinked cases/ folder once made them differ."""
+    from tests.site_helpers import portal
+
+    monkeypatch.setenv("PORTAL_CACHE_DIR", str(tmp_path / "cache"))
+    elsewhere = tmp_path / "records"
+    shutil.move(project_copy / "cases", elsewhere)
+    (project_copy / "cases").symlink_to(elsewhere)
+    settle(elsewhere)
+    assert portal(project_copy, "build").returncode == 0
+    [kept] = (tmp_path / "cache").glob("check-*.pickle")
+    before = pickle.loads(kept.read_bytes())
+    r = portal(project_copy, "check")
+    assert r.returncode == 0, r.stderr
+    after = pickle.loads(kept.read_bytes())
+    assert len(before["entries"]) > 10
+    assert after["context"] == before["context"] and after["entries"] == before["entries"]  # all hits

@@ -1,8 +1,8 @@
 """What the per-file checks found, kept between runs, so that a check or build after a small edit
 re-reads only the records that changed (like mypy's or ruff's cache).
 
-An entry is keyed by everything its result depends on: the file's bytes, its name and where it
-points, the catalogs, the build date, and the checker's own code and library versions. Anything
+An entry is keyed by everything its result depends on: the file's bytes and where it really is,
+the catalogs, the build date, and the checker's own code and library versions. Anything
 else changes the key, so a stale entry is never used. Cross-record checks (duplicate ids,
 references) always run afresh.
 
@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-VERSION = 1
+VERSION = 2
 
 
 def cache_dir() -> Path | None:
@@ -84,18 +84,20 @@ class CheckCache:
         name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=10).hexdigest()
         return cls(base / f"check-{name}.pickle", context)
 
-    def key(self, path: Path, display: str) -> bytes | None:
-        """The digest of the file's name, place and bytes; None when it cannot be read (its check
-        reports why, every time). A file whose size, times and inode are those of the last run
-        is not read again: its digest is remembered, as git's index does."""
+    def key(self, path: Path) -> bytes | None:
+        """The digest of where the file really is and its bytes; None when it cannot be read (its
+        check reports why, every time). Not of the path as shown, which depends on where the
+        command runs: a hit is re-labelled instead (see check_files). A file whose size, times
+        and inode are those of the last run is not read again; its digest is remembered, as
+        git's index does."""
         try:
             real = self._real(path)
             st = os.stat(path)
-            sig = (display, real, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            sig = (real, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
             known = self.old_stats.get(sig)
             if known is None:
                 h = hashlib.blake2b(digest_size=16)
-                for part in (display.encode(), real.encode(), path.read_bytes()):
+                for part in (real.encode(), path.read_bytes()):
                     h.update(len(part).to_bytes(8, "big") + part)
                 known = h.digest()
         except OSError:

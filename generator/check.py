@@ -542,6 +542,9 @@ class Summary:
                     s.related.append((ref, *value_pos(node, pos)))
         return s
 
+    def shown_as(self, display: str) -> "Summary":
+        return replace(self, path=display, diagnostics=[replace(d, path=display) for d in self.diagnostics])
+
     def error(self, line: int, col: int, code: str, message: str) -> None:
         self.diagnostics.append(Diagnostic.make(self.path, line, col, code, message))
 
@@ -589,8 +592,11 @@ def check_files(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.dat
                 confine_to: Path | None = None, cache: CheckCache | None = None) -> list[Summary]:
     """Per-file checks, spread over the CPUs for large archives; files unchanged since a cached
     run are not read again."""
-    keys = [cache.key(p, d) for p, d in files] if cache else [None] * len(files)
+    keys = [cache.key(p) for p, _ in files] if cache else [None] * len(files)
     out: list[Summary | None] = [cache.get(k) if cache else None for k in keys]
+    for i, s in enumerate(out):
+        if s is not None and s.path != files[i][1]:
+            out[i] = s.shown_as(files[i][1])  # checked before from another folder
     todo = [i for i, s in enumerate(out) if s is None]
     fresh = fork_map(_check_chunk, [([files[i] for i in todo[a:b]], catalogs, today, confine_to)
                                     for a, b in chunks(len(todo), PARALLEL_THRESHOLD)]) if todo else []

@@ -46,8 +46,8 @@ def counting(monkeypatch) -> list[int]:
 
 
 def test_cached_run_equals_fresh_run(project_copy, cache_home, monkeypatch):
-    for fixture in sorted(FIXTURES.glob("*.yaml"))[:12]:  # records with errors are cached too
-        shutil.copy(fixture, project_copy / "cases" / fixture.name)
+    for folder in sorted((FIXTURES / "broken").iterdir())[:15]:  # records with errors are cached too
+        shutil.copytree(folder, project_copy / "cases" / folder.name)
     settle(project_copy)
     monkeypatch.chdir(project_copy)
     project = Project.find(root=project_copy)
@@ -152,3 +152,21 @@ def test_build_and_check_share_the_cache(project_copy, tmp_path, monkeypatch):
     after = pickle.loads(kept.read_bytes())
     assert len(before["entries"]) > 10
     assert after["context"] == before["context"] and after["entries"] == before["entries"]  # all hits
+
+
+def test_a_hit_is_shown_with_the_path_of_this_run(project_copy, cache_home, monkeypatch):
+    """Paths in messages are relative to where the command runs; the cache is shared."""
+    shutil.copytree(FIXTURES / "broken/E104-outcome-typo", project_copy / "cases/typo")
+    settle(project_copy)
+    checked = counting(monkeypatch)
+    monkeypatch.chdir(project_copy)
+    here = run_check(Project.find(root=project_copy))
+    monkeypatch.chdir(project_copy / "cases")
+    there = run_check(Project.find(root=project_copy))
+    assert checked[1] == 0
+    assert here.errors and len(here.diagnostics) == len(there.diagnostics)
+    for a, b in zip(here.diagnostics, there.diagnostics):
+        assert a.path.startswith("cases/") and b.path == os.path.relpath(project_copy / a.path, project_copy / "cases")
+        assert (a.line, a.code, a.message) == (b.line, b.code, b.message)
+    assert [r.path for r in there.records] == [os.path.relpath(project_copy / r.path, project_copy / "cases")
+                                               for r in here.records]

@@ -528,7 +528,7 @@ class Summary:
     case: bytes | None = None  # the pickled case; Record unpickles it when asked
 
     @classmethod
-    def of(cls, doc: Document, case: model.Case | None = None) -> "Summary":
+    def of(cls, doc: Document, case: bytes | None = None) -> "Summary":
         s = cls(doc.path, diagnostics=doc.diagnostics, case=case)
         if doc.root is not None and isinstance(doc.data, dict):
             rid = doc.data.get("id")

@@ -5,6 +5,7 @@ another engine replaces only this file and the theme overrides.
 """
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import functools
 import hashlib
@@ -37,7 +38,7 @@ from .diagnostics import summary_line
 from .export import exports
 from .index import SearchRecord, search_records
 from .project import Project
-from .render import Page, render_site
+from .render import Page, Site
 from .security import add_policy
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -54,45 +55,99 @@ def join_cjk_lines(html: str) -> str:
     return "".join(p if i % 2 else _CJK_BREAK.sub("", p) for i, p in enumerate(parts))
 
 
-def write_pagefind(records: list[SearchRecord], output: Path, kept: Path | None = None) -> None:
-    """Index the search records with Pagefind's extended CLI. Each record becomes a tiny HTML
-    document in a temporary folder (its content in data-pagefind-body, meta and filters beside
-    it); Pagefind derives the record's URL from the document's path. The Python service API of
-    Pagefind 1.5.2 reads one reply per 0.1 s (10 records a second), so the CLI is used.
+class PagefindJob:
+    """Index the search records with Pagefind's extended CLI, started early and finished later:
+    the plugin starts it as soon as the records are rendered and collects it after MkDocs has
+    written the pages, so Pagefind (one core, most of the build at 10,000 cases) runs beside
+    MkDocs instead of after it.
+
+    Each record becomes a tiny HTML document in a temporary folder (its content in
+    data-pagefind-body, meta and filters beside it); Pagefind derives the record's URL from the
+    document's path. The Python service API of Pagefind 1.5.2 reads one reply per 0.1 s (10
+    records a second), so the CLI is used.
 
     `kept`: a folder where the last index is kept with the digest of everything it was made from
     (Pagefind's version, its options, every document). When nothing of that changed, as after
-    editing only hand-written pages or the theme, the index is copied instead of rebuilt (about 50 s
-    at 10,000 cases)."""
-    docs = [(r.url.strip("/"), _search_document(r)) for r in records]
-    flags = ["--include-characters", "-"]
-    h = hashlib.blake2b(digest_size=16)
-    h.update(f"pagefind {metadata.version('pagefind')} {flags}".encode())
-    for url, doc in docs:
-        h.update(f"{len(url)}:{url}{len(doc)}:".encode() + doc.encode())
-    digest = h.hexdigest()
-    if kept is not None and _kept_digest(kept) == digest:
-        shutil.copytree(kept / "index", output, dirs_exist_ok=True)
-        return
-    # the throwaway documents go to RAM where there is a tmpfs: 10,000 folders on a disk-backed
-    # /tmp cost seconds here (1,000 mkdir+write: 1.26 s on /tmp, 0.04 s on /dev/shm)
-    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-    with tempfile.TemporaryDirectory(prefix="portal-search-", dir=shm) as tmp:
-        root = Path(tmp)
+    editing only hand-written pages or the theme, the index is copied instead of rebuilt."""
+
+    FLAGS = ["--include-characters", "-"]
+
+    def __init__(self, records: list[SearchRecord], kept: Path | None = None) -> None:
+        docs = [(r.url.strip("/"), _search_document(r)) for r in records]
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"pagefind {metadata.version('pagefind')} {self.FLAGS}".encode())
         for url, doc in docs:
-            target = root / url / "index.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(doc, encoding="utf-8")
-        cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-path", str(output), *flags, "--silent"]
-        proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0:
-            raise RuntimeError((proc.stderr or proc.stdout).strip()[-800:])
-    # Pagefind's ready-made interfaces (about 420 KB); the search page uses only its JS API
-    for unused in ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js"):
-        for f in output.glob(unused):
-            f.unlink()
-    if kept is not None:
-        _keep(output, kept, digest)
+            h.update(f"{len(url)}:{url}{len(doc)}:".encode() + doc.encode())
+        self.digest, self.kept = h.hexdigest(), kept
+        self.proc: subprocess.Popen | None = None
+        self.temporary: list[Path] = []
+        self.reuse = kept is not None and _kept_digest(kept) == self.digest
+        if self.reuse:
+            return
+        # the throwaway documents go to RAM where there is a tmpfs: 10,000 folders on a disk-backed
+        # /tmp cost seconds here (1,000 mkdir+write: 1.26 s on /tmp, 0.04 s on /dev/shm)
+        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+        self.docs = Path(tempfile.mkdtemp(prefix="portal-search-", dir=shm))
+        self.staging = Path(tempfile.mkdtemp(prefix="portal-pagefind-")) / "pagefind"
+        self.temporary = [self.docs, self.staging.parent]
+        try:
+            for url, doc in docs:
+                target = self.docs / url / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(doc, encoding="utf-8")
+            cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--output-path", str(self.staging),
+                   *self.FLAGS, "--silent"]
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            _UNFINISHED.add(self)
+        except BaseException:
+            self.cancel()
+            raise
+
+    def finish(self, output: Path) -> None:
+        """Wait for Pagefind and put its index at `output`; RuntimeError if it failed."""
+        if self.reuse:
+            shutil.copytree(self.kept / "index", output, dirs_exist_ok=True)  # type: ignore[operator]
+            return
+        assert self.proc is not None
+        try:
+            log_text, _ = self.proc.communicate()
+            if self.proc.returncode != 0:
+                raise RuntimeError((log_text or "").strip()[-800:])
+            # Pagefind's ready-made interfaces (about 420 KB); the search page uses only its JS API
+            for unused in ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js"):
+                for f in self.staging.glob(unused):
+                    f.unlink()
+            shutil.rmtree(output, ignore_errors=True)
+            shutil.move(str(self.staging), str(output))
+            if self.kept is not None:
+                _keep(output, self.kept, self.digest)
+        finally:
+            self.cancel()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if it still runs and remove the temporary folders (a failed build)."""
+        _UNFINISHED.discard(self)
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.communicate()
+        for folder in self.temporary:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# Jobs not yet finished. A build can end without MkDocs' build-error event (mkdocs-macros stops a
+# failed page with SystemExit), so whatever is left is stopped when the process exits.
+_UNFINISHED: set[PagefindJob] = set()
+
+
+@atexit.register
+def _cancel_unfinished() -> None:
+    for job in list(_UNFINISHED):
+        job.cancel()
+
+
+def write_pagefind(records: list[SearchRecord], output: Path, kept: Path | None = None) -> None:
+    """Index the records into `output` and wait (see PagefindJob)."""
+    PagefindJob(records, kept).finish(output)
 
 
 def _kept_digest(kept: Path) -> str | None:
@@ -269,7 +324,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             config.extra["portal_problems"] = [d.format() for d in errors]
             if errors:
                 print(f"{summary_line(result.diagnostics, result.files)} 预览中不显示出错的记录。", file=sys.stderr)
-        self.site, self.pages = render_site([r.case for r in records], result.catalogs, project.today)
+        self.site = Site([r.case for r in records], result.catalogs, project.today)
+        self._start_index(config)  # Pagefind runs while the pages are rendered and written
+        self.pages = self.site.pages()
         log.info(f"portal: {len(records)} 件记录检查并生成页面，用时 {time.perf_counter() - t0:.1f} 秒")
         self.by_path: dict[str, Page] = {p.path: p for p in self.pages}
         mkdocs_macros.SITE = self.site
@@ -358,21 +415,36 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             target = Path(config.site_dir) / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        if self.serving and self.dirty and self.indexed:
+        if self.index_job is None:
             log.info("portal: 预览时检索索引不随修改更新（完整索引请用 portal build）")
             return
-        self._write_index(config)
+        try:
+            self.index_job.finish(Path(config.site_dir) / "pagefind")
+        except (OSError, RuntimeError) as e:
+            raise PluginError(f"全文检索索引生成失败（Pagefind）：{e}") from e
+        finally:
+            self.index_job = None
         type(self).indexed = True
 
-    def _write_index(self, config):
+    def on_build_error(self, error):
+        if getattr(self, "index_job", None) is not None:
+            self.index_job.cancel()
+            self.index_job = None
+
+    def _start_index(self, config) -> None:
         """Full-text index: the engine-agnostic search records, written by Pagefind's extended
-        build into <site>/pagefind/. Any failure fails the build (the old site stays)."""
+        build into <site>/pagefind/ while MkDocs writes the pages. Any failure fails the build
+        (the old site stays). The preview builds it once per session."""
+        _cancel_unfinished()  # left by a preview rebuild that failed
+        self.index_job: PagefindJob | None = None
+        if self.serving and self.dirty and self.indexed:
+            return
+        base = cache_dir()
+        root = str(Path(config.config_file_path).resolve().parent)
+        kept = base / f"pagefind-{hashlib.blake2b(root.encode(), digest_size=10).hexdigest()}" if base else None
         try:
-            base = cache_dir()
-            root = str(Path(config.config_file_path).resolve().parent)
-            kept = base / f"pagefind-{hashlib.blake2b(root.encode(), digest_size=10).hexdigest()}" if base else None
-            write_pagefind(search_records(self.site), Path(config.site_dir) / "pagefind", kept)
-        except (OSError, RuntimeError) as e:
+            self.index_job = PagefindJob(search_records(self.site), kept)
+        except OSError as e:
             raise PluginError(f"全文检索索引生成失败（Pagefind）：{e}") from e
 
     def on_serve(self, server, config, builder):

@@ -68,8 +68,8 @@ def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monke
     result = check_paths(record_files(ROOT / "cases"), cat, TODAY)
     records = search_records(Site([r.case for r in result.records], cat, TODAY))
     runs = []
-    real_run = subprocess.run
-    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: runs.append(cmd) or real_run(cmd, **kw))
+    real_popen = subprocess.Popen
+    monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: runs.append(cmd) or real_popen(cmd, **kw))
     kept = tmp_path / "kept"
     for name in ("a", "b"):
         mkdocs_plugin.write_pagefind(records, tmp_path / name, kept)

@@ -212,3 +212,24 @@ def test_atom_feed(built, records):
     assert (built / "site/data/schema.json").read_text(encoding="utf-8").startswith("{")
     home = (built / "site/index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml"' in home and "feed.xml" in home
+
+
+def test_a_build_failing_after_the_index_started_leaves_nothing_behind(built, tmp_path, monkeypatch):
+    """Pagefind starts while MkDocs still writes the pages; when MkDocs then fails (here a macro
+    that does not exist), Pagefind is stopped and its temporary folders are removed."""
+    monkeypatch.setenv("PORTAL_CACHE", "0")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    shm = Path("/dev/shm")
+    before = set(shm.glob("portal-search-*")) if shm.is_dir() else set()
+    page = built / "content/about/disclosure.md"
+    original = page.read_text(encoding="utf-8")
+    page.write_text(original + "\n{{ no_such_macro() }}\n", encoding="utf-8")
+    try:
+        r = portal(built, "build", "--site-dir", str(tmp_path / "out"))
+    finally:
+        page.write_text(original, encoding="utf-8")
+    assert r.returncode == 1 and "构建失败" in r.stderr
+    assert not (tmp_path / "out").exists()
+    assert not list(tmp_path.glob("portal-pagefind-*"))
+    assert (set(shm.glob("portal-search-*")) if shm.is_dir() else set()) == before
+    assert subprocess.run(["pgrep", "-f", "pagefind.*portal-search-"], capture_output=True).returncode == 1

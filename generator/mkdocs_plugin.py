@@ -57,9 +57,9 @@ def join_cjk_lines(html: str) -> str:
 
 class PagefindJob:
     """Index the search records with Pagefind's extended CLI, started early and finished later:
-    the plugin starts it as soon as the records are rendered and collects it after MkDocs has
-    written the pages, so Pagefind (one core, most of the build at 10,000 cases) runs beside
-    MkDocs instead of after it.
+    the plugin starts it as soon as the records are checked and collects it after MkDocs has
+    written the pages, so Pagefind (mostly one core, most of the build at 10,000 cases) runs
+    beside the rendering and MkDocs instead of after them.
 
     Each record becomes a tiny HTML document in a temporary folder (its content in
     data-pagefind-body, meta and filters beside it); Pagefind derives the record's URL from the
@@ -97,7 +97,9 @@ class PagefindJob:
                 target.write_text(doc, encoding="utf-8")
             cmd = [sys.executable, "-m", "pagefind", "--site", str(self.docs), "--output-path", str(self.staging),
                    *self.FLAGS, "--silent"]
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            # its messages go to a file: a pipe nobody reads until the end could fill and stall it
+            self.log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
+            self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
             _UNFINISHED.add(self)
         except BaseException:
             self.cancel()
@@ -110,9 +112,9 @@ class PagefindJob:
             return
         assert self.proc is not None
         try:
-            log_text, _ = self.proc.communicate()
-            if self.proc.returncode != 0:
-                raise RuntimeError((log_text or "").strip()[-800:])
+            if self.proc.wait() != 0:
+                self.log.seek(0)
+                raise RuntimeError(self.log.read().strip()[-800:])
             # Pagefind's ready-made interfaces (about 420 KB); the search page uses only its JS API
             for unused in ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js"):
                 for f in self.staging.glob(unused):
@@ -129,7 +131,9 @@ class PagefindJob:
         _UNFINISHED.discard(self)
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
-            self.proc.communicate()
+            self.proc.wait()
+        if getattr(self, "log", None) is not None:
+            self.log.close()
         for folder in self.temporary:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -80,3 +80,18 @@ def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monke
     mkdocs_plugin.write_pagefind(changed, tmp_path / "c", kept)
     assert len(runs) == 2
     assert tree_digest(tmp_path / "c") != tree_digest(tmp_path / "a")
+
+
+def test_a_failing_pagefind_is_reported_and_cleaned_up(tmp_path, monkeypatch):
+    from generator.index import SearchRecord
+
+    monkeypatch.setattr(mkdocs_plugin.PagefindJob, "FLAGS", ["--no-such-option"])
+    record = SearchRecord(url="/cases/XA-2016-001/", content="招商 商引 引资", meta={"title": "案例"}, filters={}, sort={})
+    job = mkdocs_plugin.PagefindJob([record])
+    temporary = list(job.temporary)
+    assert temporary and all(p.exists() for p in temporary)
+    with pytest.raises(RuntimeError, match="no-such-option"):
+        job.finish(tmp_path / "pagefind")
+    assert not (tmp_path / "pagefind").exists()
+    assert not any(p.exists() for p in temporary)
+    assert job not in mkdocs_plugin._UNFINISHED

@@ -85,7 +85,8 @@ def case_text(c: model.Case, site: Site) -> Iterable[str]:
         yield c.typical
 
 
-def _record(c: model.Case, site: Site) -> SearchRecord:
+def filters_of(c: model.Case) -> dict[str, list[str]]:
+    """The search page's facets (地区, 年份, …) and a case's values for each."""
     filters = {
         "地区": [c.region], "年份": [f"{c.result.decided.year}年"], "领域": [c.event.domain],
         "结果": [c.result.outcome], "类型": ["容错纠错" if c.kind == "容错" else "澄清正名"],
@@ -94,6 +95,22 @@ def _record(c: model.Case, site: Site) -> SearchRecord:
         filters["容错情形"] = list(c.reason.circumstances)
     if c.typical:
         filters["典型案例"] = [c.typical]
+    return filters
+
+
+def facet_counts(site: Site) -> dict[str, dict[str, int]]:
+    """How many public cases each facet value has: what the search page shows before anything
+    is searched, without downloading the index's filter files."""
+    counts: dict[str, dict[str, int]] = {}
+    for c in site.cases:
+        for name, values in filters_of(c).items():
+            for v in values:
+                counts.setdefault(name, {})[v] = counts.setdefault(name, {}).get(v, 0) + 1
+    return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
+
+
+def _record(c: model.Case, site: Site) -> SearchRecord:
+    filters = filters_of(c)
     return SearchRecord(
         url="/" + case_url(c),
         content=bigrams("。".join(case_text(c, site))),

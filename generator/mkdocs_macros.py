@@ -5,10 +5,12 @@ Jinja as a template.
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from markupsafe import Markup
 
+from .index import facet_counts
 from .markdown import render_text
 from .render import Site, rel
 
@@ -50,6 +52,14 @@ def define_env(env: Any) -> None:
                 f"<p>{render_text(v.detail['说明'])}</p><p class=\"portal-meta\">依据：{render_text(v.detail['依据'])}"
                 f" · 已公开案例 <a href=\"{link}\">{v.count} 件</a></p></div>")
         return Markup("<div class=\"portal-circs\">\n" + "\n".join(rows) + "\n</div>")
+
+    @env.macro
+    def search_facets() -> Markup:
+        """检索页的筛选项和全部公开案例的计数（JSON 数据块，不是脚本）。"""
+        data = json.dumps(facet_counts(_site()), ensure_ascii=False, sort_keys=True)
+        # record text (typical batch names) inside <script>: </script> and the like must stay inert
+        data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return Markup(f'<script type="application/json" id="portal-facet-counts">{data}</script>')
 
     @env.macro
     def link_to(url: str) -> str:

@@ -29,3 +29,21 @@ def test_one_record_per_public_case_with_filters_and_meta():
     assert "加装 装电 电梯" in r.content and "XA-2023-017" in r.content
     clearing = by_url["/cases/XA-2021-007/"]
     assert clearing.filters["类型"] == ["澄清正名"] and "容错情形" not in clearing.filters
+
+
+def test_facet_counts_are_those_of_the_index_filters():
+    """The empty search page's counts (facet_counts) must equal what Pagefind would count from
+    the same records' filters."""
+    from collections import Counter
+
+    from generator.index import facet_counts
+
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    site = Site([r.case for r in check_paths(record_files(ROOT / "cases"), cat, TODAY).records], cat, TODAY)
+    expected: dict[str, Counter] = {}
+    for r in search_records(site):
+        for name, values in r.filters.items():
+            expected.setdefault(name, Counter()).update(values)
+    counts = facet_counts(site)
+    assert counts == {name: dict(c) for name, c in expected.items()}
+    assert sum(counts["类型"].values()) == len(site.cases) > 10

@@ -175,3 +175,25 @@ def test_without_javascript_the_listings_still_lead_to_every_case(server, browse
         assert len(links) == 16
     finally:
         ctx.close()
+
+
+def test_empty_search_page_shows_counts_without_the_filter_index(server, browser):
+    """The facets of the empty page come from the build (all public cases); the index's filter
+    files are fetched only once a filter is chosen."""
+    ctx, page, foreign, errors = open_page(browser, server + "search/")
+    fetched = []
+    page.on("request", lambda req: fetched.append(req.url))
+    try:
+        page.reload(wait_until="networkidle")
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        facets = page.inner_text("#portal-search-facets")
+        assert "澄清正名 3" in facets and "雁塔区 2" in facets  # counted from the records by hand
+        assert any("/pagefind/" in u for u in fetched)  # Pagefind itself did start
+        assert not [u for u in fetched if "/pagefind/filter/" in u]
+        page.check("input[value='结果:澄清正名']")
+        wait_until(page, "document.querySelectorAll('#portal-search-results li').length === 3")
+        assert [u for u in fetched if "/pagefind/filter/" in u]
+        assert "结果:澄清正名" in page.input_value("input[value='结果:澄清正名']") and page.is_checked("input[value='结果:澄清正名']")
+        assert not foreign and not errors
+    finally:
+        ctx.close()

@@ -281,7 +281,7 @@
   }).then(function () {
     var s = readState();
     input.value = s.q; sortSel.value = s.sort;
-    return readState().f.length ? loadFilters() : null; // else the facets come with the first results
+    return s.f.length ? loadFilters() : null; // else the facets come with the first results
   }).then(function () {
     renderFacets(null, readState().f); // the URL's filters become checked boxes, which run() reads
     form.classList.add("portal-ready");

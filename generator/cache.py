@@ -35,6 +35,14 @@ def cache_dir() -> Path | None:
     return Path(base) / "portal"
 
 
+def cache_path(kind: str, folder: Path) -> Path | None:
+    """Where the cache of `kind` for the project or records folder `folder` lives; None when off."""
+    base = cache_dir()
+    if base is None:
+        return None
+    return base / f"{kind}-{hashlib.blake2b(str(folder.resolve()).encode(), digest_size=10).hexdigest()}"
+
+
 def _code_digest() -> bytes:
     """The checker's own source and the libraries whose behaviour it relies on."""
     h = hashlib.blake2b(digest_size=16)
@@ -78,11 +86,8 @@ class CheckCache:
 
     @classmethod
     def for_folder(cls, folder: Path, context: Iterable[bytes]) -> "CheckCache":
-        base = cache_dir()
-        if base is None:
-            return cls(None, context)
-        name = hashlib.blake2b(str(folder.resolve()).encode(), digest_size=10).hexdigest()
-        return cls(base / f"check-{name}.pickle", context)
+        path = cache_path("check", folder)
+        return cls(path.with_name(path.name + ".pickle") if path else None, context)
 
     def key(self, path: Path) -> bytes | None:
         """The digest of where the file really is and its bytes; None when it cannot be read (its

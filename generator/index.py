@@ -9,6 +9,7 @@ search page cuts the query the same way and rebuilds readable excerpts from the 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
 
@@ -101,11 +102,10 @@ def filters_of(c: model.Case) -> dict[str, list[str]]:
 def facet_counts(site: Site) -> dict[str, dict[str, int]]:
     """How many public cases each facet value has: what the search page shows before anything
     is searched, without downloading the index's filter files."""
-    counts: dict[str, dict[str, int]] = {}
+    counts: dict[str, Counter[str]] = {}
     for c in site.cases:
         for name, values in filters_of(c).items():
-            for v in values:
-                counts.setdefault(name, {})[v] = counts.setdefault(name, {}).get(v, 0) + 1
+            counts.setdefault(name, Counter()).update(values)
     return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
 
 

@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.toc import get_toc
 
 from . import mkdocs_macros
-from .cache import cache_dir
+from .cache import cache_path
 from .pipeline import run_check
 from .diagnostics import summary_line
 from .export import exports
@@ -443,9 +443,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         self.index_job: PagefindJob | None = None
         if self.serving and self.dirty and self.indexed:
             return
-        base = cache_dir()
-        root = str(Path(config.config_file_path).resolve().parent)
-        kept = base / f"pagefind-{hashlib.blake2b(root.encode(), digest_size=10).hexdigest()}" if base else None
+        kept = cache_path("pagefind", Path(config.config_file_path).parent)
         try:
             self.index_job = PagefindJob(search_records(self.site), kept)
         except OSError as e:

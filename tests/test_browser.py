@@ -42,7 +42,7 @@ def test_pages_render_in_chromium(server, browser, path, name, width, scheme, ex
 
 @pytest.mark.parametrize("path", ["", "cases/", "cases/XA-2023-017/", "stats/"])
 def test_a_page_fetches_nothing_that_grows_with_the_archive(server, browser, path):
-    """Material fetches sitemap.xml (a line per case: about 100 KB at 10,000 cases) for every
+    """Material fetches sitemap.xml (a line per case: 810 KB, 49 KB with gzip, at 10,000 cases) for every
     <link rel="alternate"> on a page, which it takes for a language version; the feed link must
     not set that off. The search index is only for the search page."""
     ctx = browser.new_context()

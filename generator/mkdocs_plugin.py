@@ -6,6 +6,7 @@ another engine replaces only this file and the theme overrides.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -37,6 +38,7 @@ from .pipeline import run_check
 from .diagnostics import summary_line
 from .export import exports
 from .index import SearchRecord, search_records
+from .parallel import lower_priority
 from .project import Project
 from .render import Page, Site
 from .security import add_policy
@@ -108,7 +110,7 @@ class PagefindJob:
     def finish(self, output: Path) -> None:
         """Wait for Pagefind and put its index at `output`; RuntimeError if it failed."""
         if self.reuse:
-            shutil.copytree(self.kept / "index", output, dirs_exist_ok=True)  # type: ignore[operator]
+            _link_tree(self.kept / "index", output)  # type: ignore[operator]
             return
         assert self.proc is not None
         try:
@@ -161,12 +163,26 @@ def _kept_digest(kept: Path) -> str | None:
         return None
 
 
+def _link_tree(source: Path, target: Path) -> None:
+    """The files of `source` at `target` as hard links where both are on one file system (copying
+    10,000 cases' index took 4 to 5 s, linking it 0.3 s), else as copies. Sharing is safe because
+    nothing writes into a finished index file: Pagefind writes a new folder each time, a build
+    replaces the whole site folder, and the kept index is replaced, never edited."""
+    def link(src: str, dst: str) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dst)  # never write through a name that may be another file's link
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+    shutil.copytree(source, target, copy_function=link, dirs_exist_ok=True)
+
+
 def _keep(output: Path, kept: Path, digest: str) -> None:
-    """Copies, not links: nothing done to the site afterwards can reach the kept index. The digest
-    is written last, so an interrupted copy is never taken for a complete one."""
+    """The digest is written last, so an interrupted keep is never taken for a complete one."""
     try:
         shutil.rmtree(kept, ignore_errors=True)
-        shutil.copytree(output, kept / "index")
+        _link_tree(output, kept / "index")
         (kept / "digest").write_text(digest, encoding="ascii")
     except OSError:
         shutil.rmtree(kept, ignore_errors=True)  # a full disk only costs speed
@@ -330,7 +346,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 print(f"{summary_line(result.diagnostics, result.files)} 预览中不显示出错的记录。", file=sys.stderr)
         self.site = Site([r.case for r in records], result.catalogs, project.today)
         self._start_index(config)  # Pagefind runs while the pages are rendered and written
-        self.pages = self.site.pages()
+        # Pagefind is the longest step and mostly uses one core; the page workers have slack, so
+        # they give way when both want a core
+        indexing = self.index_job is not None and self.index_job.proc is not None
+        with lower_priority(10 if indexing else 0):
+            self.pages = self.site.pages()
         log.info(f"portal: {len(records)} 件记录检查并生成页面，用时 {time.perf_counter() - t0:.1f} 秒")
         self.by_path: dict[str, Page] = {p.path: p for p in self.pages}
         mkdocs_macros.SITE = self.site

@@ -2,12 +2,14 @@
 the output never depends on the number of workers."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
+_nice = 0  # niceness added in workers forked now (see lower_priority)
 
 
 def workers() -> int:
@@ -26,9 +28,22 @@ def fork_map(fn: Callable[..., list[T]], calls: Sequence[tuple[Any, ...]]) -> li
     n = workers()
     if n == 1 or len(calls) < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         return [x for args in calls for x in fn(*args)]
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
+                             initializer=os.nice if _nice else None, initargs=(_nice,) if _nice else ()) as pool:
         futures = [pool.submit(fn, *args) for args in calls]
         return [x for f in futures for x in f.result()]
+
+
+@contextlib.contextmanager
+def lower_priority(increment: int) -> Iterator[None]:
+    """Workers forked inside this block run `increment` steps nicer: for work with slack while
+    another process (the search indexer) is the longest step and should keep its core."""
+    global _nice
+    saved, _nice = _nice, increment
+    try:
+        yield
+    finally:
+        _nice = saved
 
 
 def chunks(total: int, threshold: int) -> list[tuple[int, int]]:

@@ -1,3 +1,6 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.check import check_paths, load_catalogs, record_files
 from generator.index import bigrams, search_records
 from generator.render import Site
@@ -9,6 +12,33 @@ def test_bigrams():
     assert bigrams("雁塔区，XA-2023-017。桃") == "雁塔 塔区 XA-2023-017 桃"
     assert bigrams("改革 reform 先行") == "改革 reform 先行"
     assert bigrams("") == ""
+    assert bigrams("2023年，招—商 a引资") == "2023 年 招 商 a 引资"
+
+
+def _cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u4dbf" or "\u4e00" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _reference_bigrams(text: str) -> str:
+    """The definition, one character at a time: punctuation and spaces separate; a run of Chinese
+    becomes its overlapping pairs (a lone character stays); other text stays whole."""
+    seps = set(" \t\n\r\f\v，。、；：？！“”‘’（）《》【】〔〕…—·,.;:?!\"'()[]{}<>/\\|")
+    words, word = [], ""
+    for ch in text + " ":
+        if ch in seps or ch.isspace() or (word and _cjk(ch) != _cjk(word[-1])):
+            if word:
+                words += [word] if not _cjk(word[0]) or len(word) == 1 else [word[i:i + 2] for i in range(len(word) - 1)]
+            word = ""
+        if not (ch in seps or ch.isspace()):
+            word += ch
+    return " ".join(words)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("招商引资区，。、 \n—·《》-aZ9_") + ["\u3400", "\u4dbf", "\uf900", "\u3000"]),
+               max_size=30))
+def test_bigrams_follow_the_definition(text):
+    assert bigrams(text) == _reference_bigrams(text)
 
 
 def test_one_record_per_public_case_with_filters_and_meta():

@@ -1,11 +1,13 @@
 """Parallel check and render give exactly what the serial run gives."""
+import os
+
 import pytest
 
 import generator.check as check_mod
 import generator.render as render_mod
 from generator.check import check_paths, load_catalogs, record_files
 from generator.index import search_records
-from generator.parallel import chunks, workers
+from generator.parallel import chunks, fork_map, lower_priority, workers
 from generator.render import render_site
 from tests.conftest import FIXTURES, ROOT, TODAY
 
@@ -33,3 +35,18 @@ def test_parallel_equals_serial(monkeypatch):
     assert [r.path for r in serial.records] == [r.path for r in parallel.records]
     assert [p.source() for p in serial_pages] == [p.source() for p in parallel_pages]
     assert serial_index == parallel_index and len(serial_index) > 10
+
+
+def _niceness(_: int) -> list[int]:
+    return [os.nice(0)]
+
+
+def test_workers_forked_with_lower_priority_give_way(monkeypatch):
+    monkeypatch.setenv("PORTAL_JOBS", "2")
+    if workers() < 2:
+        pytest.skip("only one CPU: no workers are forked")
+    own = os.nice(0)
+    with lower_priority(5):
+        assert fork_map(_niceness, [(1,), (2,)]) == [min(own + 5, 19)] * 2
+    assert fork_map(_niceness, [(1,), (2,)]) == [own, own]
+    assert os.nice(0) == own  # the process itself keeps its priority

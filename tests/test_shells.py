@@ -54,7 +54,7 @@ def test_filled_shells_equal_full_renders(tmp_path, monkeypatch):
 
 
 def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monkeypatch):
-    """The kept Pagefind index (see write_pagefind) is copied when every search document is the
+    """The kept Pagefind index (see write_pagefind) is reused when every search document is the
     same, and rebuilt when any of them changed."""
     import dataclasses
     import subprocess
@@ -74,12 +74,31 @@ def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monke
     for name in ("a", "b"):
         mkdocs_plugin.write_pagefind(records, tmp_path / name, kept)
     assert len(runs) == 1
-    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b")
-    assert any(k.startswith("fragment/") for k in tree_digest(tmp_path / "b"))
+    first = tree_digest(tmp_path / "a")
+    assert tree_digest(tmp_path / "b") == first
+    assert any(k.startswith("fragment/") for k in first)
+    # on one file system the kept index and the sites share their files (hard links) ...
+    fragment = next(k for k in first if k.startswith("fragment/"))
+    assert (tmp_path / "b" / fragment).stat().st_ino == (kept / "index" / fragment).stat().st_ino
     changed = [dataclasses.replace(records[0], content=records[0].content + " 新词"), *records[1:]]
     mkdocs_plugin.write_pagefind(changed, tmp_path / "c", kept)
     assert len(runs) == 2
-    assert tree_digest(tmp_path / "c") != tree_digest(tmp_path / "a")
+    assert tree_digest(tmp_path / "c") != first
+    # ... and replacing the kept index changes nothing in the sites made from it
+    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b") == first
+
+
+def test_kept_index_is_copied_across_file_systems(tmp_path, monkeypatch):
+    (tmp_path / "src" / "fragment").mkdir(parents=True)
+    (tmp_path / "src" / "fragment" / "f.pf_fragment").write_bytes(b"x")
+
+    def no_link(src, dst):
+        raise OSError(18, "Invalid cross-device link")
+    monkeypatch.setattr(mkdocs_plugin.os, "link", no_link)
+    mkdocs_plugin._link_tree(tmp_path / "src", tmp_path / "dst")
+    copy = tmp_path / "dst" / "fragment" / "f.pf_fragment"
+    assert copy.read_bytes() == b"x"
+    assert copy.stat().st_ino != (tmp_path / "src" / "fragment" / "f.pf_fragment").stat().st_ino
 
 
 def test_a_failing_pagefind_is_reported_and_cleaned_up(tmp_path, monkeypatch):

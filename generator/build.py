@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -60,6 +61,17 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
 class _ServeLog(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         return not record.getMessage().startswith("A 'dirty' build")  # intended: see serve()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def stop_as_on_ctrl_c() -> None:
+    """Make SIGTERM (`kill`, a service manager, a cancelled CI job) end the command as Ctrl-C does.
+    Python's default ends the process on the spot, leaving a half-built `.site-building-*` folder,
+    a Pagefind process that runs on, and the preview's copy of the whole site in /tmp."""
+    signal.signal(signal.SIGTERM, _interrupt)
 
 
 def serve(project: Project, dev_addr: str) -> int:

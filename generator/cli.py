@@ -39,8 +39,9 @@ def cmd_schema(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_build(args: argparse.Namespace, project: Project) -> int:
-    from .build import build_site
+    from .build import build_site, stop_as_on_ctrl_c
 
+    stop_as_on_ctrl_c()
     return build_site(project, site_dir=Path(args.site_dir) if args.site_dir else None, strict=args.strict)
 
 
@@ -51,8 +52,9 @@ def cmd_new(args: argparse.Namespace, project: Project) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, project: Project) -> int:
-    from .build import serve
+    from .build import serve, stop_as_on_ctrl_c
 
+    stop_as_on_ctrl_c()
     return serve(project, args.dev_addr)
 
 
@@ -101,7 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:  # e.g. a malformed PORTAL_TODAY
         print(f"portal：配置错误：{e}", file=sys.stderr)
         return 2
-    return int(args.func(args, project) or 0)
+    try:
+        return int(args.func(args, project) or 0)
+    except KeyboardInterrupt:  # Ctrl-C, or SIGTERM for build and serve (see stop_as_on_ctrl_c)
+        print("portal：已中断（已有的网站目录未改动）。" if args.command == "build" else "portal：已中断。", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

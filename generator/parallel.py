@@ -31,7 +31,11 @@ def fork_map(fn: Callable[..., list[T]], calls: Sequence[tuple[Any, ...]]) -> li
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
                              initializer=os.nice if _nice else None, initargs=(_nice,) if _nice else ()) as pool:
         futures = [pool.submit(fn, *args) for args in calls]
-        return [x for f in futures for x in f.result()]
+        try:
+            return [x for f in futures for x in f.result()]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # interrupted or failed: only the slices under way finish
+            raise
 
 
 @contextlib.contextmanager

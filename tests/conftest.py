@@ -1,3 +1,4 @@
+import atexit
 import datetime as dt
 import os
 import shutil
@@ -14,6 +15,7 @@ TODAY = dt.date(2026, 11, 29)
 os.environ["PORTAL_TODAY"] = TODAY.isoformat()
 # The check cache of this test run (every command started by a test inherits it), never ~/.cache.
 os.environ["PORTAL_CACHE_DIR"] = tempfile.mkdtemp(prefix="portal-test-cache-")
+atexit.register(shutil.rmtree, os.environ["PORTAL_CACHE_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The built demo site in a real browser (Playwright driving Debian's Chromium)."""
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -8,8 +7,13 @@ import pytest
 from tests.site_helpers import open_page, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
-# Screenshots land in a temporary folder; `make screenshots` points this at docs/screenshots.
-SHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS") or tempfile.mkdtemp(prefix="portal-shots-"))
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Screenshots land in pytest's temporary folders; `make screenshots` points this at docs/screenshots."""
+    folder = os.environ.get("PORTAL_SCREENSHOTS")
+    return Path(folder) if folder else tmp_path_factory.mktemp("shots")
 
 
 @pytest.mark.parametrize("path, name, width, scheme, expect", [
@@ -22,7 +26,7 @@ SHOTS = Path(os.environ.get("PORTAL_SCREENSHOTS") or tempfile.mkdtemp(prefix="po
     ("search/?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF", "search", 1280, "light", "雁塔区老旧小区改造中变通处理加装电梯补贴不予问责"),
     ("stats/", "stats", 1280, "dark", "按容错情形"),
 ])
-def test_pages_render_in_chromium(server, browser, path, name, width, scheme, expect):
+def test_pages_render_in_chromium(server, browser, shots, path, name, width, scheme, expect):
     ctx, page, foreign, errors = open_page(browser, server + path, width, scheme)
     try:
         if path.startswith("search/"):
@@ -32,8 +36,8 @@ def test_pages_render_in_chromium(server, browser, path, name, width, scheme, ex
         assert page.locator("h1").first.is_visible()
         # no horizontal scrolling on a phone
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{name}.png"), full_page=False)
         assert not foreign, f"requests to other hosts: {foreign}"
         assert not errors, errors
     finally:

@@ -43,8 +43,11 @@ def served(tmp_path):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     log = open(tmp_path / "serve.log", "w+", encoding="utf-8")
+    temp = tmp_path / "tmp"  # where MkDocs puts the preview's site folder
+    temp.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
-                            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                            stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(temp)})
     base = f"http://127.0.0.1:{port}/"
     try:
         until(lambda: fetch(base)[0] == 200)
@@ -53,6 +56,8 @@ def served(tmp_path):
         proc.terminate()
         proc.wait(10)
         log.close()
+    # stopped by SIGTERM, the preview still removes its temporary site folder
+    assert not [p.name for p in temp.iterdir() if p.name.startswith("mkdocs_")]
 
 
 def test_broken_record_shows_a_banner_and_the_preview_keeps_running(served):

@@ -233,3 +233,31 @@ def test_a_build_failing_after_the_index_started_leaves_nothing_behind(built, tm
     assert not list(tmp_path.glob("portal-pagefind-*"))
     assert (set(shm.glob("portal-search-*")) if shm.is_dir() else set()) == before
     assert subprocess.run(["pgrep", "-f", "pagefind.*portal-search-"], capture_output=True).returncode == 1
+
+
+def test_a_build_stopped_by_sigterm_leaves_nothing_behind(built, tmp_path, monkeypatch):
+    """A cancelled CI job or `kill` ends `portal build` as Ctrl-C does: Pagefind is stopped, every
+    temporary folder removed, and the site folder never appears half-built."""
+    import os
+    import signal
+    import time
+
+    monkeypatch.setenv("PORTAL_CACHE", "0")
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    shm = Path("/dev/shm")
+    before = set(shm.glob("portal-search-*")) if shm.is_dir() else set()
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site-dir", str(tmp_path / "out")],
+                            cwd=built, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob("portal-pagefind-*")) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert proc.poll() is None, "the build ended before Pagefind was seen running"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "已中断" in err, err
+    assert "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".out-", "portal-pagefind-"))]
+    assert (set(shm.glob("portal-search-*")) if shm.is_dir() else set()) == before
+    assert subprocess.run(["pgrep", "-f", "pagefind.*portal-search-"], capture_output=True).returncode == 1

@@ -165,7 +165,7 @@ def _kept_digest(kept: Path) -> str | None:
 
 def _link_tree(source: Path, target: Path) -> None:
     """The files of `source` at `target` as hard links where both are on one file system (copying
-    10,000 cases' index took 4 to 5 s, linking it 0.3 s), else as copies. Sharing is safe because
+    10,000 cases' index took 4 to 5 s, linking it under 0.5 s), else as copies. Sharing is safe because
     nothing writes into a finished index file: Pagefind writes a new folder each time, a build
     replaces the whole site folder, and the kept index is replaced, never edited."""
     def link(src: str, dst: str) -> None:

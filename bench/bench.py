@@ -14,6 +14,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,14 +165,26 @@ def measure_build(out: Path, cases: Path) -> None:
           f"{total / 1024 / 1024:.1f} MiB in {sum(1 for _ in site.rglob('*'))} files; search index "
           f"{index / 1024 / 1024:.1f} MiB in {sum(1 for _ in (site / 'pagefind').rglob('*'))} files")
     if "search" in os.environ.get("STEPS", "check,build,search"):
+        # browser timings on a shared 2-core machine vary by a few hundred ms: several fresh
+        # browsers per query, median and range (QUERY_REPEAT, default 3)
+        runs = int(os.environ.get("QUERY_REPEAT", "3"))
         for query in ("招商引资", "雁塔区", "先行先试", "SY-2019-0011"):
-            r = cold_query(site, query)
-            print(f"cold first query {query}: {r['query_ms']:.0f} ms from opening the search page to results "
-                  f"({r['typed_ms']:.0f} ms typed into an open one), of which Pagefind's search call "
-                  f"{r['search_ms']:.0f} ms ({r['typed_search_ms']:.0f} ms) for {r['results']} results; "
+            rs = [cold_query(site, query) for _ in range(runs)]
+            r = rs[0]
+            ms = lambda key: spread([x[key] for x in rs])  # noqa: E731
+            print(f"cold first query {query}: {ms('query_ms')} ms from opening the search page to results "
+                  f"({ms('typed_ms')} ms typed into an open one), of which Pagefind's search call "
+                  f"{ms('search_ms')} ms ({ms('typed_search_ms')} ms) for {r['results']} results; "
                   f"{r['kb']:.0f} KB of search files on the wire "
                   f"({r['decoded_kb']:.0f} KB decoded) in {r['requests']} requests ({r['kinds']}); "
                   f"{r['with_facets_kb']:.0f} KB once the facet counts load")
+
+
+def spread(values: list[float]) -> str:
+    """'median [min–max]' of several runs, or the one value."""
+    if len(values) == 1:
+        return f"{values[0]:.0f}"
+    return f"{statistics.median(values):.0f} [{min(values):.0f}–{max(values):.0f}]"
 
 
 # The search page's User Timing entry for Pagefind's search call (theme/.../portal-search.js):

@@ -30,7 +30,12 @@ def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official
     runs = [s["run"] for s in build["steps"] if "run" in s]
     assert runs == ["make check", "make site"]
     uses = [s["uses"].split("@")[0] for job in (build, deploy) for s in job["steps"] if "uses" in s]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/upload-pages-artifact",
+                    "actions/deploy-pages"]
+    # only the kept search index is carried between runs, never the check cache (pickles)
+    cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
+    assert cache["with"]["path"] == "~/.cache/portal/pagefind-*"
+    assert build["steps"].index(cache) < next(i for i, s in enumerate(build["steps"]) if s.get("run") == "make site")
     upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-pages-artifact"))
     assert upload["with"]["path"] == "site" and "pull_request" in upload["if"]
     assert deploy["needs"] == "build" and "refs/heads/main" in deploy["if"]
@@ -48,6 +53,11 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_bra
     for job in (check, pages):
         assert all(line in PROJECT_COMMANDS for line in job["script"]), job["script"]
     assert pages["script"][-1] == "mv site public"
+    # the kept search index is carried between runs, never the check cache (pickles)
+    carried = [p for c in pages["cache"] for p in c["paths"] if "portal" in p]
+    assert carried == [".cache/portal/pagefind-*"]
+    assert pages["variables"]["PORTAL_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/portal"
+    assert {".cache/pip"} <= {p for c in pages["cache"] for p in c["paths"]}  # the job's list replaces the global one
 
 
 def test_make_targets_called_by_ci_exist():

@@ -201,7 +201,7 @@ def test_empty_search_page_shows_counts_without_the_filter_index(server, browser
 
 def test_the_page_times_pagefinds_search_call(server, browser):
     """bench/bench.py splits a query's time into Pagefind's search call and the rest by the User
-    Timing entry the page records; it must describe the search that produced the results."""
+    Timing entries the page records; they must describe the search that produced the results."""
     ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("澄清正名"))
     try:
         page.wait_for_selector("#portal-search-results[data-done]", state="attached")
@@ -210,6 +210,11 @@ def test_the_page_times_pagefinds_search_call(server, browser):
         shown = page.locator("#portal-search-results li").count()
         assert len(entries) == 1 and entries[0][1] == shown == 3, entries
         assert 0 < entries[0][0] < 15000
+        # and when the results reached the screen: after the search call ended
+        page.wait_for_function("performance.getEntriesByName('portal:results-shown').length > 0")
+        searched_end = page.evaluate("(m => m.startTime + m.duration)(performance.getEntriesByName('portal:pagefind-search')[0])")
+        on_screen = page.evaluate("performance.getEntriesByName('portal:results-shown')[0].startTime")
+        assert searched_end <= on_screen < 15000
         assert not foreign and not errors
     finally:
         ctx.close()

@@ -203,6 +203,16 @@
     });
   }
 
+  // The page has done what was asked (tests wait for data-done). A User Timing mark records when
+  // that reached the screen, the frame after (bench/bench.py reads it: timing from outside the
+  // browser adds 0.1 to 0.4 s of its own).
+  function markDone() {
+    list.setAttribute("data-done", location.search);
+    requestAnimationFrame(function () {
+      setTimeout(function () { try { performance.mark("portal:results-shown"); } catch (e) { /* no timing */ } });
+    });
+  }
+
   function run(ev) {
     if (ev && ev.preventDefault) ev.preventDefault();
     var s = uiState();
@@ -213,7 +223,7 @@
       list.textContent = ""; more.hidden = true;
       statusEl.textContent = "输入关键词，或选择筛选条件。";
       renderFacets(null, s.f, filtersReady ? allFilters : staticCounts);
-      list.setAttribute("data-done", location.search);
+      markDone();
       return;
     }
     statusEl.textContent = "正在检索…";
@@ -231,7 +241,7 @@
         renderFacets(res.filters, s.f);
         statusEl.textContent = results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。";
         return showMore().then(function () {
-          list.setAttribute("data-done", location.search);
+          markDone();
           if (!filtersLoaded) setTimeout(function () { // after the results are on screen
             loadFilters().then(function () {
               if (mine === seq) return pagefind.search(indexQuery(s.q) || null, opts).then(function (again) {

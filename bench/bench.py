@@ -219,11 +219,12 @@ def cold_query(site: Path, query: str) -> dict:
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    fetched: list[tuple[str, int, int]] = []
+    fetched: list[tuple[str, int, int, float]] = []  # name, decoded bytes, bytes on the wire, start (epoch ms)
 
     def record(r):
         if "/pagefind/" in r.url:
-            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), r.request.sizes()["responseBodySize"]))
+            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), r.request.sizes()["responseBodySize"],
+                            r.request.timing["startTime"]))
 
     try:
         with sync_playwright() as p:
@@ -241,9 +242,12 @@ def cold_query(site: Path, query: str) -> dict:
             # on screen, as the browser saw it: from the start of the navigation to the frame with the results
             query_ms = page.evaluate(SHOWN_AFTER, 0)
             searched = page.evaluate(PAGEFIND_SEARCH)
-            before = list(fetched)  # what the first results needed; the facet counts load after
+            # what the first results needed: requests started before they were on screen (the facet
+            # counts load 0.5 s later, sometimes before Playwright has noticed the results)
+            shown_at = page.evaluate("performance.timeOrigin") + query_ms
             page.wait_for_timeout(1500)
-            with_facets = sum(w for _, _, w in fetched) / 1024
+            before = [f for f in fetched if f[3] <= shown_at]
+            with_facets = sum(f[2] for f in fetched) / 1024
             # typed into a search page that is already open (Pagefind started, facets loaded)
             page = browser.new_context().new_page()
             page.goto(base + "search/")
@@ -257,11 +261,11 @@ def cold_query(site: Path, query: str) -> dict:
             browser.close()
     finally:
         httpd.shutdown()
-    kinds = Counter(name.split("/")[0].split(".")[-1].split("?")[0] for name, _, _ in before)
+    kinds = Counter(f[0].split("/")[0].split(".")[-1].split("?")[0] for f in before)
     return {"with_facets_kb": with_facets, "query_ms": query_ms, "wall_ms": wall_ms, "typed_ms": typed_ms,
             "results": searched[1],
             "search_ms": searched[0], "typed_search_ms": typed_search[0],
-            "kb": sum(w for _, _, w in before) / 1024, "decoded_kb": sum(n for _, n, _ in before) / 1024,
+            "kb": sum(f[2] for f in before) / 1024, "decoded_kb": sum(f[1] for f in before) / 1024,
             "requests": len(before), "kinds": ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))}
 
 

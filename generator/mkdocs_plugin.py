@@ -70,7 +70,8 @@ class PagefindJob:
 
     `kept`: a folder where the last index is kept with the digest of everything it was made from
     (Pagefind's version, its options, every document). When nothing of that changed, as after
-    editing only hand-written pages or the theme, the index is copied instead of rebuilt."""
+    editing only hand-written pages or the theme, the kept index is reused (see _link_tree)
+    instead of rebuilt."""
 
     FLAGS = ["--include-characters", "-"]
 

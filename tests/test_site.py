@@ -219,8 +219,7 @@ def test_a_build_failing_after_the_index_started_leaves_nothing_behind(built, tm
     that does not exist), Pagefind is stopped and its temporary folders are removed."""
     monkeypatch.setenv("PORTAL_CACHE", "0")
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    shm = Path("/dev/shm")
-    before = set(shm.glob("portal-search-*")) if shm.is_dir() else set()
+    before = _search_documents()
     page = built / "content/about/disclosure.md"
     original = page.read_text(encoding="utf-8")
     page.write_text(original + "\n{{ no_such_macro() }}\n", encoding="utf-8")
@@ -229,9 +228,20 @@ def test_a_build_failing_after_the_index_started_leaves_nothing_behind(built, tm
     finally:
         page.write_text(original, encoding="utf-8")
     assert r.returncode == 1 and "构建失败" in r.stderr
+    _assert_index_job_gone(tmp_path, before)
+
+
+def _search_documents() -> set[Path]:
+    """The temporary search-document folders that exist now (PagefindJob puts them in /dev/shm)."""
+    shm = Path("/dev/shm")
+    return set(shm.glob("portal-search-*")) if shm.is_dir() else set()
+
+
+def _assert_index_job_gone(tmp_path: Path, documents_before: set[Path]) -> None:
+    """No site at tmp_path/out, no Pagefind staging folder, no new search documents, no Pagefind."""
     assert not (tmp_path / "out").exists()
     assert not list(tmp_path.glob("portal-pagefind-*"))
-    assert (set(shm.glob("portal-search-*")) if shm.is_dir() else set()) == before
+    assert _search_documents() == documents_before
     assert subprocess.run(["pgrep", "-f", "pagefind.*portal-search-"], capture_output=True).returncode == 1
 
 
@@ -244,8 +254,7 @@ def test_a_build_stopped_by_sigterm_leaves_nothing_behind(built, tmp_path, monke
 
     monkeypatch.setenv("PORTAL_CACHE", "0")
     monkeypatch.setenv("TMPDIR", str(tmp_path))
-    shm = Path("/dev/shm")
-    before = set(shm.glob("portal-search-*")) if shm.is_dir() else set()
+    before = _search_documents()
     proc = subprocess.Popen([sys.executable, "-m", "generator", "build", "--site-dir", str(tmp_path / "out")],
                             cwd=built, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -257,7 +266,5 @@ def test_a_build_stopped_by_sigterm_leaves_nothing_behind(built, tmp_path, monke
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130 and "已中断" in err, err
     assert "Traceback" not in err
-    assert not (tmp_path / "out").exists()
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith((".out-", "portal-pagefind-"))]
-    assert (set(shm.glob("portal-search-*")) if shm.is_dir() else set()) == before
-    assert subprocess.run(["pgrep", "-f", "pagefind.*portal-search-"], capture_output=True).returncode == 1
+    _assert_index_job_gone(tmp_path, before)
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no half-built site either

@@ -47,6 +47,10 @@ QUERIES = {
 def run_query(page, server, query):
     page.goto(server + "search/?q=" + quote(query))
     page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=15000)
+    return results_shown(page)
+
+
+def results_shown(page):
     return page.eval_on_selector_all("#portal-search-results li", """els => els.map(e => ({
         id: e.querySelector('.portal-meta').textContent.split(' · ')[0], exact: e.dataset.exact === '1'}))""")
 
@@ -218,3 +222,45 @@ def test_the_page_times_pagefinds_search_call(server, browser):
         assert not foreign and not errors
     finally:
         ctx.close()
+
+
+def test_the_urls_search_starts_while_the_page_still_loads(demo_site, browser):
+    """On a slow connection every file the search needs is a round trip, so the page starts
+    Pagefind and the URL's search before its theme has loaded. Here the theme's script is held back
+    1.5 s: Pagefind's index chunk for the query is requested before it arrives, and that early
+    search is the one whose results the page shows (Pagefind searched once)."""
+    import functools
+    import http.server
+    import threading
+    import time
+
+    class HoldsBackTheTheme(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if "/assets/javascripts/bundle." in self.path:
+                time.sleep(1.5)
+            super().do_GET()
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(HoldsBackTheTheme, directory=str(demo_site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    finished = []
+    page.on("requestfinished", lambda r: finished.append(r))
+    try:
+        page.goto(base + "search/?q=" + quote("雁塔区"))
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=15000)
+        assert {r["id"] for r in results_shown(page) if r["exact"]} == QUERIES["雁塔区"]
+
+        def start(r):
+            return r.timing["startTime"]
+        theme = next(r for r in finished if "/assets/javascripts/bundle." in r.url)
+        chunks = [r for r in finished if r.url.endswith(".pf_index")]
+        assert chunks and min(map(start, chunks)) < start(theme) + theme.timing["responseEnd"]
+        assert page.evaluate("performance.getEntriesByName('portal:pagefind-search').length") == 1
+    finally:
+        ctx.close()
+        httpd.shutdown()

@@ -268,3 +268,16 @@ def test_a_build_stopped_by_sigterm_leaves_nothing_behind(built, tmp_path, monke
     assert "Traceback" not in err
     _assert_index_job_gone(tmp_path, before)
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no half-built site either
+
+
+def test_the_search_page_asks_early_for_files_the_site_has(built):
+    """The search page preloads or prefetches what Pagefind will load (theme/main.html) by names
+    Pagefind chooses: every such file exists (a new Pagefind that names them differently fails
+    here, not on a phone), and the page loads its script without waiting for the theme's."""
+    site = built / "site"
+    page = (site / "search/index.html").read_text(encoding="utf-8")
+    asked = re.findall(r'<link rel="(?:modulepreload|prefetch)" href="([^"]+)">', page)
+    assert len(asked) == 3, asked
+    missing = [href for href in asked if not (site / "search" / href).resolve().is_file()]
+    assert not missing, missing
+    assert re.search(r'<head>.*<script src="../assets/javascripts/portal-search.js" async>.*</head>', page, re.S)

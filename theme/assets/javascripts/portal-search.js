@@ -3,24 +3,19 @@
    index is ever inserted as HTML. */
 (function () {
   "use strict";
-  var form = document.getElementById("portal-search-form");
-  if (!form) return;
+  // Loaded with `async` in <head>: it runs while the page is still arriving. Pagefind starts at
+  // once, and a search already in the URL is run at once (index chunk and first fragments too);
+  // the page's elements are wired up when they exist (ui, below). On a phone each of Pagefind's
+  // files is a round trip, and starting after the theme's styles and scripts cost several.
   var script = document.currentScript;
   var root = new URL("../../", script.src); // this file lives in <site>/assets/javascripts/
   var FACETS = ["地区", "年份", "领域", "容错情形", "结果", "类型", "典型案例"];
   var ID = /^[A-Za-z]{2,6}-\d{4}-\d{3,4}$/;
   var PAGE = 10;
-  var input = document.getElementById("portal-q");
-  var sortSel = document.getElementById("portal-sort");
-  var facetsBox = document.getElementById("portal-search-facets");
-  var statusEl = document.getElementById("portal-search-status");
-  var list = document.getElementById("portal-search-results");
-  var more = document.getElementById("portal-search-more");
+  var form, input, sortSel, facetsBox, statusEl, list, more; // the page's elements, set by ui()
   var pagefind = null, allFilters = {}, current = [], shown = 0, seq = 0;
-  // Counts over all public cases, written into the page at build time: the empty search page
-  // shows its facets without downloading the index's filter files (about 130 KB at 10,000 cases).
   var staticCounts = {};
-  try { staticCounts = JSON.parse(document.getElementById("portal-facet-counts").textContent); } catch (e) { /* none */ }
+  var early = null; // {key, promise}: the URL's search, begun before the page was ready; run() takes it
 
   function readState() {
     var p = new URLSearchParams(location.search);
@@ -175,14 +170,28 @@
       run.node.textContent += ch.c;
     });
   }
-  function searchAll(q, opts) {
-    var started = performance.now();
+  function searchOptions(s) {
+    var opts = {};
+    if (s.f.length) opts.filters = filterObject(s.f); // an empty filters object still loads every filter file
+    if (s.sort === "date" || !s.q) opts.sort = { date: "desc" };
+    return opts;
+  }
+  function search(q, opts) {
+    var began = performance.now();
     return pagefind.search(q ? indexQuery(q) : null, opts).then(function (res) {
       // Pagefind's own share of a query, as a User Timing entry (read by bench/bench.py): its
       // scoring grows with results × matching pages, most of a broad query at 10,000 cases
       try {
-        performance.measure("portal:pagefind-search", { start: started, detail: res ? res.results.length : 0 });
+        performance.measure("portal:pagefind-search", { start: began, detail: res ? res.results.length : 0 });
       } catch (e) { /* a browser without User Timing level 3: nothing to record */ }
+      return res;
+    });
+  }
+  function searchAll(q, opts) {
+    var key = JSON.stringify([q, opts]), found;
+    if (early && early.key === key) found = early.promise; // the same search, begun while the page loaded
+    early = null;
+    return (found || search(q, opts)).then(function (res) {
       return res ? { results: res.results.slice(), filters: res.filters } : { results: [], filters: null };
     });
   }
@@ -227,11 +236,9 @@
       return;
     }
     statusEl.textContent = "正在检索…";
-    var opts = {};
-    if (s.f.length) opts.filters = filterObject(s.f); // an empty filters object still loads every filter file
-    if (s.sort === "date" || !s.q) opts.sort = { date: "desc" };
+    var opts = searchOptions(s);
     // a chosen filter needs the filter index (for its counts as well)
-    (s.f.length ? loadFilters() : Promise.resolve()).then(function () {
+    started.then(function () { return s.f.length ? loadFilters() : null; }).then(function () {
       return searchAll(s.q || null, opts);
     }).then(function (res) {
       if (mine !== seq || !res) return;
@@ -254,22 +261,6 @@
     });
   }
 
-  var timer = null;
-  input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
-  input.addEventListener("keydown", function (e) {
-    if (e.key === "ArrowDown") { var first = list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
-  });
-  list.addEventListener("keydown", function (e) {
-    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
-    var i = links.indexOf(document.activeElement);
-    if (i < 0) return;
-    if (e.key === "ArrowDown" && links[i + 1]) { e.preventDefault(); links[i + 1].focus(); }
-    if (e.key === "ArrowUp") { e.preventDefault(); (links[i - 1] || input).focus(); }
-  });
-  sortSel.addEventListener("change", run);
-  form.addEventListener("submit", run);
-  more.addEventListener("click", showMore);
-
   // The filter index (counts for the facets) is only fetched up front when the URL already
   // filters; otherwise the empty page shows the build's counts, and after a search the first
   // results come first and the facets follow in the background.
@@ -285,24 +276,69 @@
   // into dictionary words and single characters, which breaks the two-character pieces apart
   // and turns each character into a prefix over thousands of pieces (3 to 8 s per query at
   // 10,000 cases instead of 0.2 s). The pieces need no cutting, so it starts under "und".
-  import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
+  var started = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
     pagefind = pf;
     var html = document.documentElement, lang = html.getAttribute("lang");
     return pagefind.options({ baseUrl: root.pathname, excerptLength: 36 }).then(function () {
       html.setAttribute("lang", "und");
-      var started = pagefind.init(); // reads the language synchronously
+      var init = pagefind.init(); // reads the language synchronously
       html.setAttribute("lang", lang);
-      return started;
+      return init;
     });
-  }).then(function () {
-    var s = readState();
-    input.value = s.q; sortSel.value = s.sort;
-    return s.f.length ? loadFilters() : null; // else the facets come with the first results
-  }).then(function () {
-    renderFacets(null, readState().f); // the URL's filters become checked boxes, which run() reads
-    form.classList.add("portal-ready");
-    run();
-  }).catch(function () {
-    statusEl.textContent = "检索索引加载失败。可以从“全部案例”按类别浏览。";
   });
+  // The URL's search and its first page of fragments (Pagefind keeps them for run()). With
+  // filters, the filter index comes first, as in run().
+  var wanted = readState();
+  if (wanted.q || wanted.f.length) started.then(function () {
+    return wanted.f.length ? loadFilters() : null;
+  }).then(function () {
+    var q = wanted.q || null, opts = searchOptions(wanted);
+    early = { key: JSON.stringify([q, opts]), promise: search(q, opts) };
+    return early.promise.then(function (res) {
+      res.results.slice(0, PAGE).forEach(function (r) { r.data().catch(function () { /* run() asks again */ }); });
+    });
+  }).catch(function () { /* ui() says so */ });
+
+  function ui() {
+    form = document.getElementById("portal-search-form");
+    if (!form) return;
+    input = document.getElementById("portal-q");
+    sortSel = document.getElementById("portal-sort");
+    facetsBox = document.getElementById("portal-search-facets");
+    statusEl = document.getElementById("portal-search-status");
+    list = document.getElementById("portal-search-results");
+    more = document.getElementById("portal-search-more");
+    // Counts over all public cases, written into the page at build time: the empty search page
+    // shows its facets without downloading the index's filter files (about 130 KB at 10,000 cases).
+    try { staticCounts = JSON.parse(document.getElementById("portal-facet-counts").textContent); } catch (e) { /* none */ }
+    var timer = null;
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { var first = list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
+    });
+    list.addEventListener("keydown", function (e) {
+      var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+      var i = links.indexOf(document.activeElement);
+      if (i < 0) return;
+      if (e.key === "ArrowDown" && links[i + 1]) { e.preventDefault(); links[i + 1].focus(); }
+      if (e.key === "ArrowUp") { e.preventDefault(); (links[i - 1] || input).focus(); }
+    });
+    sortSel.addEventListener("change", run);
+    form.addEventListener("submit", run);
+    more.addEventListener("click", showMore);
+
+    started.then(function () {
+      var s = readState();
+      input.value = s.q; sortSel.value = s.sort;
+      return s.f.length ? loadFilters() : null; // else the facets come with the first results
+    }).then(function () {
+      renderFacets(null, readState().f); // the URL's filters become checked boxes, which run() reads
+      form.classList.add("portal-ready");
+      run();
+    }).catch(function () {
+      statusEl.textContent = "检索索引加载失败。可以从“全部案例”按类别浏览。";
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ui);
+  else ui();
 })();

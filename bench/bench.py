@@ -178,7 +178,8 @@ def measure_build(out: Path, cases: Path) -> None:
                   f"{ms('search_ms')} ms ({ms('typed_search_ms')} ms) for {r['results']} results; "
                   f"{r['kb']:.0f} KB of search files on the wire "
                   f"({r['decoded_kb']:.0f} KB decoded) in {r['requests']} requests ({r['kinds']}); "
-                  f"{r['with_facets_kb']:.0f} KB once the facet counts load")
+                  f"{r['with_facets_kb']:.0f} KB once the facet counts load; {ms('phone_ms')} ms opening the "
+                  f"page on a phone's connection (+{PHONE['latency']} ms a request, 1.6 Mbit/s)")
 
 
 def spread(values: list[float]) -> str:
@@ -203,6 +204,11 @@ SHOWN_AFTER = """since => new Promise(resolve => { const look = () => {
     if (m) resolve(m.startTime); else setTimeout(look, 10); }; look(); })"""
 
 
+# Chromium's network emulation of a phone on a slow mobile connection, about Lighthouse's "slow
+# 4G" (150 ms round trip, 1.6 Mbit/s down): the delay is added to every request
+PHONE = {"offline": False, "latency": 150, "downloadThroughput": 1.6e6 / 8, "uploadThroughput": 750e3 / 8}
+
+
 def cold_query(site: Path, query: str) -> dict:
     """A fresh browser (nothing of the index cached) opens the search page with the query in its
     URL, as the header's search box does, and waits for the results; then, on a search page that
@@ -223,7 +229,8 @@ def cold_query(site: Path, query: str) -> dict:
 
     def record(r):
         if "/pagefind/" in r.url:
-            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), r.request.sizes()["responseBodySize"],
+            # a file from the browser's cache has a small negative "body size" (no body, less its headers)
+            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), max(0, r.request.sizes()["responseBodySize"]),
                             r.request.timing["startTime"]))
 
     try:
@@ -231,16 +238,26 @@ def cold_query(site: Path, query: str) -> dict:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=["--no-sandbox", "--headless", "--disable-gpu"])
             base = f"http://127.0.0.1:{httpd.server_address[1]}/"
-            page = browser.new_context().new_page()  # a fresh context: nothing cached
-            page.on("response", record)
-            page.goto(base + "about/mechanism/")  # the site's own assets are cached, as for a visitor
-            fetched.clear()
-            t0 = time.perf_counter()
-            page.goto(base + "search/?q=" + quote(query))
-            page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=60000)
-            wall_ms = (time.perf_counter() - t0) * 1000
-            # on screen, as the browser saw it: from the start of the navigation to the frame with the results
-            query_ms = page.evaluate(SHOWN_AFTER, 0)
+
+            def open_search(network: dict | None = None, on_response=None):
+                """A fresh context (nothing cached) opens the search page with the query: (page,
+                ms on screen as the browser saw it, from the start of the navigation to the frame
+                with the results, and wall ms as Playwright saw it)."""
+                page = browser.new_context().new_page()
+                page.goto(base + "about/mechanism/")  # the site's own assets are cached, as for a visitor
+                if network:
+                    cdp = page.context.new_cdp_session(page)
+                    cdp.send("Network.enable")
+                    cdp.send("Network.emulateNetworkConditions", network)
+                if on_response:
+                    page.on("response", on_response)
+                t0 = time.perf_counter()
+                page.goto(base + "search/?q=" + quote(query))
+                page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=60000)
+                wall_ms = (time.perf_counter() - t0) * 1000
+                return page, page.evaluate(SHOWN_AFTER, 0), wall_ms
+
+            page, query_ms, wall_ms = open_search(on_response=record)
             searched = page.evaluate(PAGEFIND_SEARCH)
             # what the first results needed: requests started before they were on screen (the facet
             # counts load 0.5 s later, sometimes before Playwright has noticed the results)
@@ -258,11 +275,13 @@ def cold_query(site: Path, query: str) -> dict:
             page.wait_for_selector("#portal-search-results[data-done*='q=']", state="attached", timeout=60000)
             typed_ms = page.evaluate(SHOWN_AFTER, submitted) - submitted
             typed_search = page.evaluate(PAGEFIND_SEARCH)
+            phone_ms = open_search(PHONE)[1]
             browser.close()
     finally:
         httpd.shutdown()
     kinds = Counter(f[0].split("/")[0].split(".")[-1].split("?")[0] for f in before)
     return {"with_facets_kb": with_facets, "query_ms": query_ms, "wall_ms": wall_ms, "typed_ms": typed_ms,
+            "phone_ms": phone_ms,
             "results": searched[1],
             "search_ms": searched[0], "typed_search_ms": typed_search[0],
             "kb": sum(f[2] for f in before) / 1024, "decoded_kb": sum(f[1] for f in before) / 1024,

@@ -30,6 +30,11 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def end_headers(self):
+        # as GitHub Pages does: a visitor's browser keeps the theme's files between pages
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
     def send_head(self):
         path = Path(self.translate_path(self.path.split("?")[0]))
         if path.is_dir():

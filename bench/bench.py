@@ -228,9 +228,10 @@ def cold_query(site: Path, query: str) -> dict:
     fetched: list[tuple[str, int, int, float]] = []  # name, decoded bytes, bytes on the wire, start (epoch ms)
 
     def record(r):
-        if "/pagefind/" in r.url:
-            # a file from the browser's cache has a small negative "body size" (no body, less its headers)
-            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), max(0, r.request.sizes()["responseBodySize"]),
+        # a file from the browser's cache (the worker's copy of what the page prefetched) has a
+        # small negative "body size" (no body, less its headers): it did not cross the network
+        if "/pagefind/" in r.url and r.request.sizes()["responseBodySize"] > 0:
+            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), r.request.sizes()["responseBodySize"],
                             r.request.timing["startTime"]))
 
     try:

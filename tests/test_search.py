@@ -261,3 +261,23 @@ def test_the_urls_search_starts_while_the_page_still_loads(demo_site, browser):
     finally:
         ctx.close()
         httpd.shutdown()
+
+
+def test_typing_loads_the_index_before_the_search_runs(server, browser):
+    """The search runs 250 ms after the last keystroke; the index chunks the words need are
+    requested at the keystroke, so that pause hides their download (Pagefind's preload)."""
+    ctx, page, foreign, errors = open_page(browser, server + "search/")
+    asked = []
+    page.on("request", lambda r: asked.append(r) if r.url.endswith(".pf_index") else None)
+    try:
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        page.focus("#portal-q")
+        page.keyboard.type("雁塔区")
+        page.wait_for_selector("#portal-search-results[data-done*='q=']", state="attached")
+        assert {r["id"] for r in results_shown(page) if r["exact"]} == QUERIES["雁塔区"]
+        searched = page.evaluate("""performance.timeOrigin +
+                                    performance.getEntriesByName('portal:pagefind-search').pop().startTime""")
+        assert asked and min(r.timing["startTime"] for r in asked) < searched
+        assert not foreign and not errors
+    finally:
+        ctx.close()

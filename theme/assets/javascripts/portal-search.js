@@ -312,7 +312,12 @@
     // shows its facets without downloading the index's filter files (about 130 KB at 10,000 cases).
     try { staticCounts = JSON.parse(document.getElementById("portal-facet-counts").textContent); } catch (e) { /* none */ }
     var timer = null;
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 250); });
+    input.addEventListener("input", function () {
+      clearTimeout(timer); timer = setTimeout(run, 250);
+      // the index chunks the words need load during the pause, as in Pagefind's own debouncedSearch
+      var q = input.value.trim();
+      if (q) started.then(function () { return pagefind.preload(indexQuery(q)); }).catch(function () { /* run() reports */ });
+    });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown") { var first = list.querySelector("a"); if (first) { e.preventDefault(); first.focus(); } }
     });

@@ -281,3 +281,17 @@ def test_typing_loads_the_index_before_the_search_runs(server, browser):
         assert not foreign and not errors
     finally:
         ctx.close()
+
+
+def test_the_urls_query_shows_before_pagefind_has_started(server, browser):
+    """On a slow connection Pagefind takes seconds to start; the shared URL's query and sort are in
+    the form at once (and what is typed meanwhile is never overwritten)."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.route("**/pagefind/pagefind.js", lambda route: None)  # never answered: Pagefind never starts
+    try:
+        page.goto(server + "search/?q=" + quote("雁塔区") + "&sort=date", wait_until="domcontentloaded")
+        wait_until(page, "document.getElementById('portal-q').value === '雁塔区'", timeout=5)
+        assert page.input_value("#portal-sort") == "date"
+    finally:
+        ctx.close()

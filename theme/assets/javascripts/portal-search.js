@@ -332,9 +332,11 @@
     form.addEventListener("submit", run);
     more.addEventListener("click", showMore);
 
+    // the URL's query shows at once, not after Pagefind has started (seconds on a phone), and
+    // never overwrites what was typed meanwhile
+    var s = readState();
+    input.value = s.q; sortSel.value = s.sort;
     started.then(function () {
-      var s = readState();
-      input.value = s.q; sortSel.value = s.sort;
       return s.f.length ? loadFilters() : null; // else the facets come with the first results
     }).then(function () {
       renderFacets(null, readState().f); // the URL's filters become checked boxes, which run() reads

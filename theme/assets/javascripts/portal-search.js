@@ -287,7 +287,7 @@
     });
   });
   // The URL's search and its first page of fragments (Pagefind keeps them for run()). With
-  // filters, the filter index comes first, as in run().
+  // filters, the filter index comes first, as in run(). ui() fills the form from the same state.
   var wanted = readState();
   if (wanted.q || wanted.f.length) started.then(function () {
     return wanted.f.length ? loadFilters() : null;
@@ -334,12 +334,11 @@
 
     // the URL's query shows at once, not after Pagefind has started (seconds on a phone), and
     // never overwrites what was typed meanwhile
-    var s = readState();
-    input.value = s.q; sortSel.value = s.sort;
+    input.value = wanted.q; sortSel.value = wanted.sort;
     started.then(function () {
-      return s.f.length ? loadFilters() : null; // else the facets come with the first results
+      return wanted.f.length ? loadFilters() : null; // else the facets come with the first results
     }).then(function () {
-      renderFacets(null, readState().f); // the URL's filters become checked boxes, which run() reads
+      renderFacets(null, wanted.f); // the URL's filters become checked boxes, which run() reads
       form.classList.add("portal-ready");
       run();
     }).catch(function () {

@@ -37,6 +37,7 @@ from .cache import cache_path
 from .pipeline import run_check
 from .diagnostics import summary_line
 from .export import exports
+from .pagefind_files import canonicalize, meta_files
 from .index import SearchRecord, search_records
 from .parallel import lower_priority
 from .project import Project
@@ -78,7 +79,8 @@ class PagefindJob:
     def __init__(self, records: list[SearchRecord], kept: Path | None = None) -> None:
         docs = [(r.url.strip("/"), _search_document(r)) for r in records]
         h = hashlib.blake2b(digest_size=16)
-        h.update(f"pagefind {metadata.version('pagefind')} {self.FLAGS}".encode())
+        # "canonical": kept indexes from before canonicalize() are not taken for its output
+        h.update(f"pagefind {metadata.version('pagefind')} {self.FLAGS} canonical".encode())
         for url, doc in docs:
             h.update(f"{len(url)}:{url}{len(doc)}:".encode() + doc.encode())
         self.digest, self.kept = h.hexdigest(), kept
@@ -122,6 +124,10 @@ class PagefindJob:
             for unused in ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*", "pagefind-highlight.js"):
                 for f in self.staging.glob(unused):
                     f.unlink()
+            try:
+                canonicalize(self.staging)  # the same records give the same files (pagefind_files)
+            except ValueError as e:  # UnknownFormat, or a file that does not decode
+                raise RuntimeError(f"Pagefind 的输出格式与预期不同（{type(e).__name__}: {e}）") from e
             shutil.rmtree(output, ignore_errors=True)
             shutil.move(str(self.staging), str(output))
             if self.kept is not None:
@@ -200,6 +206,8 @@ def _search_document(r: SearchRecord) -> str:
 
 
 SHELL_TEMPLATE = "portal/shell.html"
+# theme/main.html: the link to Pagefind's meta file, named after the build (_name_meta_files)
+META_LINK = re.compile(r'<link rel="prefetch" href="([^"]*)PAGEFIND-META">')
 
 
 def _read_generated(page, generated: Page, config) -> None:
@@ -354,6 +362,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             self.pages = self.site.pages()
         log.info(f"portal: {len(records)} 件记录检查并生成页面，用时 {time.perf_counter() - t0:.1f} 秒")
         self.by_path: dict[str, Page] = {p.path: p for p in self.pages}
+        self.search_pages: list[Path] = []
         mkdocs_macros.SITE = self.site
         config.extra["portal"] = self.site.figures
         return config
@@ -428,6 +437,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         return generated.body
 
     def on_post_page(self, output, page, config):
+        if page.meta.get("search"):
+            self.search_pages.append(Path(page.file.abs_dest_path))
         return add_policy(output)
 
     def on_post_template(self, output_content, template_name, config):
@@ -442,14 +453,26 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             target.write_bytes(content)
         if self.index_job is None:
             log.info("portal: 预览时检索索引不随修改更新（完整索引请用 portal build）")
-            return
-        try:
-            self.index_job.finish(Path(config.site_dir) / "pagefind")
-        except (OSError, RuntimeError) as e:
-            raise PluginError(f"全文检索索引生成失败（Pagefind）：{e}") from e
-        finally:
-            self.index_job = None
-        type(self).indexed = True
+        else:
+            try:
+                self.index_job.finish(Path(config.site_dir) / "pagefind")
+            except (OSError, RuntimeError) as e:
+                raise PluginError(f"全文检索索引生成失败（Pagefind）：{e}") from e
+            finally:
+                self.index_job = None
+            type(self).indexed = True
+        self._name_meta_files(Path(config.site_dir) / "pagefind")
+
+    def _name_meta_files(self, index: Path) -> None:
+        """The search page prefetches Pagefind's meta file, whose name is known only now that the
+        index is written (the page was written while Pagefind ran): the placeholder in the theme's
+        link becomes that name. Without an index the link goes."""
+        names = meta_files(index)
+        for path in self.search_pages:
+            text = path.read_text(encoding="utf-8")
+            named = META_LINK.sub(lambda m: "".join(f'<link rel="prefetch" href="{m[1]}{n}">' for n in names), text)
+            if named != text:
+                path.write_text(named, encoding="utf-8")
 
     def on_build_error(self, error):
         if getattr(self, "index_job", None) is not None:

@@ -295,3 +295,20 @@ def test_the_urls_query_shows_before_pagefind_has_started(server, browser):
         assert page.input_value("#portal-sort") == "date"
     finally:
         ctx.close()
+
+
+def test_the_prefetched_meta_file_is_the_one_pagefind_reads(server, browser):
+    """The search page names Pagefind's meta file (filled in after the index is built): Pagefind's
+    worker reads that very file, so the prefetch is not a wasted download."""
+    ctx, page, foreign, errors = open_page(browser, "about:blank")
+    metas = []
+    page.on("request", lambda r: metas.append(r.url) if r.url.endswith(".pf_meta") else None)
+    try:
+        run_query(page, server, "雁塔区")
+        prefetched = page.eval_on_selector_all('link[rel="prefetch"]', "ls => ls.map(l => l.href)")
+        named = [u for u in prefetched if u.endswith(".pf_meta")]
+        assert len(named) == 1, prefetched
+        assert len(metas) >= 2 and set(metas) == set(named), metas  # the page's prefetch and Pagefind's own read
+        assert not errors, errors
+    finally:
+        ctx.close()

@@ -42,10 +42,6 @@ def read(path: Path) -> Any:
     return cbor2.loads(raw[len(SIGNATURE):])
 
 
-def _encode(value: Any) -> bytes:
-    return cbor2.dumps(value)
-
-
 def _write(path: Path, encoded: bytes) -> None:
     # level 9 as Pagefind itself; mtime 0 keeps the gzip header free of the build time
     path.write_bytes(gzip.compress(SIGNATURE + encoded, compresslevel=9, mtime=0))
@@ -57,12 +53,6 @@ def _name(lang: str, encoded: bytes, length: int, taken: set[str]) -> str:
     while f"{lang}_{digest[:length]}" in taken and length < len(digest):
         length += 1
     return f"{lang}_{digest[:length]}"
-
-
-def _replace(folder: Path, old: str, new: str, suffix: str, encoded: bytes) -> None:
-    _write(folder / f"{new}{suffix}", encoded)
-    if old != new:
-        (folder / f"{old}{suffix}").unlink()
 
 
 def canonicalize(index: Path) -> None:
@@ -77,20 +67,26 @@ def canonicalize(index: Path) -> None:
         if not (isinstance(meta, list) and len(meta) >= 4 and isinstance(meta[3], list)
                 and all(isinstance(f, list) and len(f) == 2 for f in meta[3])):
             raise UnknownFormat(f"{meta_path.name}: no list of filters where Pagefind 1.5.2 keeps it")
-        filters, taken = [], set()
+        contents = []  # all read before any is written: a new name may be another file's old one
         for filter_name, old in sorted(meta[3]):
             content = read(index / "filter" / f"{old}.pf_filter")
             if not (isinstance(content, list) and len(content) == 2 and isinstance(content[1], list)):
                 raise UnknownFormat(f"filter/{old}.pf_filter: not [filter, values]")
-            encoded = _encode([content[0], sorted(content[1], key=lambda v: v[0])])
+            contents.append((filter_name, old, [content[0], sorted(content[1], key=lambda v: v[0])]))
+        for _, old, _ in contents:
+            (index / "filter" / f"{old}.pf_filter").unlink()
+        filters, taken = [], set()
+        for filter_name, _, content in contents:
+            encoded = cbor2.dumps(content)
             new = _name(lang, encoded, 7, taken)
             taken.add(new)
-            _replace(index / "filter", old, new, ".pf_filter", encoded)
+            _write(index / "filter" / f"{new}.pf_filter", encoded)
             filters.append([filter_name, new])
         meta[3] = filters
-        encoded = _encode(meta)
+        encoded = cbor2.dumps(meta)
         new = _name(lang, encoded, 11, set())
-        _replace(index, f"pagefind.{language['hash']}", f"pagefind.{new}", ".pf_meta", encoded)
+        meta_path.unlink()
+        _write(index / f"pagefind.{new}.pf_meta", encoded)
         language["hash"] = new
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

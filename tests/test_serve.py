@@ -1,6 +1,7 @@
 """`portal serve`: a broken record shows a banner instead of stopping the preview, and a
 one-record edit rebuilds only what it touches."""
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -80,3 +81,8 @@ def test_broken_record_shows_a_banner_and_the_preview_keeps_running(served):
     until(lambda: "（已更正）" in fetch(base + "cases/XA-2023-017/")[1])
     assert "portal-problems" not in fetch(base)[1]
     assert "（已更正）" in fetch(base + "cases/")[1]  # the listing that shows it was rebuilt too
+    # the search page names Pagefind's meta file in the preview too, after rebuilds without a new index
+    meta = re.search(r'<link rel="prefetch" href="\.\./(pagefind/pagefind\.[^"]+\.pf_meta)">', fetch(base + "search/")[1])
+    assert meta
+    with urllib.request.urlopen(base + meta[1], timeout=5) as r:  # binary: not fetch()
+        assert r.status == 200 and r.read(2) == b"\x1f\x8b"

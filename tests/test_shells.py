@@ -114,3 +114,23 @@ def test_a_failing_pagefind_is_reported_and_cleaned_up(tmp_path, monkeypatch):
     assert not (tmp_path / "pagefind").exists()
     assert not any(p.exists() for p in temporary)
     assert job not in mkdocs_plugin._UNFINISHED
+
+
+def test_the_pagefind_in_use_is_the_pinned_one():
+    """make installs the version tools/pagefind/package.json pins, and the build runs that binary."""
+    import json
+
+    pinned = json.loads((ROOT / "tools/pagefind/package.json").read_text(encoding="utf-8"))["dependencies"]["pagefind"]
+    binary = mkdocs_plugin.pagefind_binary()
+    assert binary.name == "pagefind_extended" and binary.is_file()
+    assert mkdocs_plugin.pagefind_version(binary) == f"pagefind {pinned}"
+
+
+def test_a_missing_pagefind_is_reported_in_chinese(tmp_path, monkeypatch):
+    from generator.index import SearchRecord
+
+    monkeypatch.setattr(mkdocs_plugin.sys, "prefix", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    record = SearchRecord(url="/cases/XA-2016-001/", content="招商 商引 引资", meta={"title": "案例"}, filters={}, sort={})
+    with pytest.raises(FileNotFoundError, match="未找到 Pagefind.*make site"):
+        mkdocs_plugin.PagefindJob([record])

@@ -30,8 +30,8 @@ def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official
     runs = [s["run"] for s in build["steps"] if "run" in s]
     assert runs == ["make check", "make site"]
     uses = [s["uses"].split("@")[0] for job in (build, deploy) for s in job["steps"] if "uses" in s]
-    assert uses == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/upload-pages-artifact",
-                    "actions/deploy-pages"]
+    assert uses == ["actions/checkout", "actions/setup-python", "actions/setup-node", "actions/cache",
+                    "actions/upload-pages-artifact", "actions/deploy-pages"]  # node: make installs Pagefind from npm
     # only the kept search index is carried between runs, never the check cache (pickles)
     cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
     assert cache["with"]["path"] == "~/.cache/portal/pagefind-*"
@@ -53,6 +53,7 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_bra
     for job in (check, pages):
         assert all(line in PROJECT_COMMANDS for line in job["script"]), job["script"]
     assert pages["script"][-1] == "mv site public"
+    assert any("install" in line and "npm" in line for line in ci["default"]["before_script"])  # Pagefind from npm
     # the kept search index is carried between runs, never the check cache (pickles)
     carried = [p for c in pages["cache"] for p in c["paths"] if "portal" in p]
     assert carried == [".cache/portal/pagefind-*"]

@@ -18,6 +18,7 @@ $(STAMP): pyproject.toml requirements.txt tools/pagefind/package.json tools/page
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --require-hashes -r requirements.txt
 	$(BIN)/pip install -q --no-deps -e . >/dev/null 2>&1 || $(BIN)/pip install --no-deps -e .
+	@command -v npm >/dev/null || { echo "需要 Node.js 和 npm：全文检索的索引程序 Pagefind 从 npm 安装（README“安装与运行”）" >&2; exit 1; }
 	mkdir -p $(PAGEFIND_NPM) && cp tools/pagefind/package.json tools/pagefind/package-lock.json $(PAGEFIND_NPM)/
 	npm ci --prefix $(PAGEFIND_NPM) --ignore-scripts --no-audit --no-fund --loglevel=error
 	$(BIN)/python -c "from generator.mkdocs_plugin import pagefind_binary as b, pagefind_version as v; print(v(b()))"

@@ -116,6 +116,52 @@ def test_a_failing_pagefind_is_reported_and_cleaned_up(tmp_path, monkeypatch):
     assert job not in mkdocs_plugin._UNFINISHED
 
 
+def _fake_pagefind(tmp_path, monkeypatch, body: str) -> None:
+    """A stand-in for the binary: answers --version, then runs `body`."""
+    fake = tmp_path / "pagefind_extended"
+    fake.write_text(f'#!/bin/sh\n[ "$1" = --version ] && echo "pagefind fake" && exit 0\n{body}\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(mkdocs_plugin, "pagefind_binary", lambda: fake)
+
+
+def test_a_pagefind_killed_for_memory_is_explained_in_chinese(tmp_path, monkeypatch):
+    """Killed by the out-of-memory killer, Pagefind says nothing itself: the message must."""
+    from generator.index import SearchRecord
+
+    _fake_pagefind(tmp_path, monkeypatch, "kill -9 $$")
+    records = [SearchRecord(url=f"/cases/XA-2016-{i:03}/", content="招商", meta={}, filters={}, sort={})
+               for i in range(3000)]
+    job = mkdocs_plugin.PagefindJob(records)
+    with pytest.raises(RuntimeError) as failed:
+        job.finish(tmp_path / "pagefind")
+    message = str(failed.value)
+    assert "SIGKILL" in message and "内存不足" in message and "3000 件" in message and "1.5 GB" in message
+    assert not any(p.exists() for p in job.temporary)
+
+
+def test_a_failed_allocation_is_explained_even_under_a_long_backtrace(tmp_path, monkeypatch):
+    from generator.index import SearchRecord
+
+    _fake_pagefind(tmp_path, monkeypatch, 'echo "memory allocation of 2960000 bytes failed" >&2\n'
+                   'for i in $(seq 200); do echo "  $i: std::alloc::rust_oom at library/std/src/alloc.rs" >&2; done\n'
+                   "kill -6 $$")
+    job = mkdocs_plugin.PagefindJob([SearchRecord(url="/cases/a/", content="招商", meta={}, filters={}, sort={})])
+    with pytest.raises(RuntimeError) as failed:
+        job.finish(tmp_path / "pagefind")
+    message = str(failed.value)
+    assert "内存不足" in message and "memory allocation of 2960000 bytes failed" in message
+    assert "rust_oom" not in message
+
+
+def test_a_pagefind_failing_silently_still_gives_a_reason(tmp_path, monkeypatch):
+    from generator.index import SearchRecord
+
+    _fake_pagefind(tmp_path, monkeypatch, "exit 3")
+    job = mkdocs_plugin.PagefindJob([SearchRecord(url="/cases/a/", content="招商", meta={}, filters={}, sort={})])
+    with pytest.raises(RuntimeError, match="退出码 3"):
+        job.finish(tmp_path / "pagefind")
+
+
 def test_the_pagefind_in_use_is_the_pinned_one():
     """make installs the version tools/pagefind/package.json pins, and the build runs that binary."""
     import json

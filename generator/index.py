@@ -20,22 +20,48 @@ from .render import Site, case_url, cn_date, forked_site
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_MARK = re.compile(r"[*_`>#]+")
-# Chinese runs are captured, punctuation and spaces only separate: split() alternates between
-# the text around runs (even places) and the runs themselves (odd places)
-_PIECES = re.compile(f"([{_CJK}]+)|" + r"[\s，。、；：？！“”‘’（）《》【】〔〕…—·,.;:?!\"'()\[\]{}<>/\\|]+")
+# Chinese runs and the punctuation between words are captured; spaces only separate. split()
+# cycles through the text around them (places 0, 3, …), a Chinese run or None (1, 4, …) and a
+# separator or None (2, 5, …)
+_PIECES = re.compile(f"([{_CJK}]+)|" + r"([\s，。、；：？！“”‘’（）《》【】〔〕…—·,.;:?!\"'()\[\]{}<>/\\|]+)")
+_REPEATS = re.compile(r"(.)\1+")
 
 
 def bigrams(text: str) -> str:
-    """招商引资，XA-2023-017 → '招商 商引 引资 XA-2023-017'."""
+    """招商引资，XA-2023-017 → '招商 商引 引资 ， XA-2023-017'.
+
+    Punctuation stays as a token of its own: Pagefind indexes no word for it (it has no letter or
+    digit) but counts it as a position and keeps it in the text excerpts are cut from, so the search
+    page can show results with their commas, full stops and field boundaries instead of one run of
+    characters ("雁塔区。雁塔区住建局", not "雁塔区雁塔区住建局")."""
     out: list[str] = []
-    for i, part in enumerate(_PIECES.split(text)):
-        if not part:
-            continue
-        if i % 2 and len(part) > 1:
-            out += map(str.__add__, part, part[1:])  # overlapping pairs, made in C: most of the time here
+    extend, append = out.extend, out.append
+    parts = _PIECES.split(text)
+    last = parts.pop()
+    for plain, run, sep in zip(parts[0::3], parts[1::3], parts[2::3]):
+        if plain:
+            append(plain)
+        if run is not None:
+            if len(run) > 1:
+                extend(map(str.__add__, run, run[1:]))  # overlapping pairs, made in C: most of the time here
+            else:
+                append(run)
+        elif len(sep) == 1:  # the common case, kept cheap
+            if not sep.isspace():
+                append(sep)
         else:
-            out.append(part)
+            mark = _REPEATS.sub(r"\1", "".join(sep.split()))  # "。 。" → "。"
+            if mark:
+                append(mark)
+    if last:
+        append(last)
     return " ".join(out)
+
+
+def sentences(texts: Iterable[str]) -> str:
+    """The texts as one, each ended with a full stop unless it has its own: what keeps the fields
+    apart in excerpts, and what stops Pagefind from adding an ASCII "." at the end."""
+    return "".join(t if t[-1] in "。！？…" else t + "。" for t in texts if t)
 
 
 def plain(md: str) -> str:
@@ -112,7 +138,7 @@ def _record(c: model.Case, site: Site) -> SearchRecord:
     filters = filters_of(c)
     return SearchRecord(
         url="/" + case_url(c),
-        content=bigrams("。".join(case_text(c, site))),
+        content=bigrams(sentences(case_text(c, site))),
         meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
               "date": cn_date(c.result.decided)},
         filters=filters,

@@ -9,10 +9,13 @@ from tests.conftest import ROOT, TODAY
 
 def test_bigrams():
     assert bigrams("招商引资") == "招商 商引 引资"
-    assert bigrams("雁塔区，XA-2023-017。桃") == "雁塔 塔区 XA-2023-017 桃"
+    assert bigrams("雁塔区，XA-2023-017。桃") == "雁塔 塔区 ， XA-2023-017 。 桃"
     assert bigrams("改革 reform 先行") == "改革 reform 先行"
     assert bigrams("") == ""
-    assert bigrams("2023年，招—商 a引资") == "2023 年 招 商 a 引资"
+    assert bigrams("2023年，招—商 a引资") == "2023 年 ， 招 — 商 a 引资"
+    # punctuation is kept once per gap, without the spaces around it
+    assert bigrams("雁塔区。 。雁塔区住建局") == "雁塔 塔区 。 雁塔 塔区 区住 住建 建局"
+    assert bigrams("“先行先试”，\u3000共1.5亿元") == "“ 先行 行先 先试 ”， 共 1 . 5 亿元"
 
 
 def _cjk(ch: str) -> bool:
@@ -21,16 +24,26 @@ def _cjk(ch: str) -> bool:
 
 def _reference_bigrams(text: str) -> str:
     """The definition, one character at a time: punctuation and spaces separate; a run of Chinese
-    becomes its overlapping pairs (a lone character stays); other text stays whole."""
+    becomes its overlapping pairs (a lone character stays); other text stays whole; the punctuation
+    of each gap between words becomes one token, without spaces and without repeated characters."""
     seps = set(" \t\n\r\f\v，。、；：？！“”‘’（）《》【】〔〕…—·,.;:?!\"'()[]{}<>/\\|")
-    words, word = [], ""
+    words, word, gap = [], "", ""
     for ch in text + " ":
-        if ch in seps or ch.isspace() or (word and _cjk(ch) != _cjk(word[-1])):
+        is_sep = ch in seps or ch.isspace()
+        if is_sep or (word and _cjk(ch) != _cjk(word[-1])):
             if word:
                 words += [word] if not _cjk(word[0]) or len(word) == 1 else [word[i:i + 2] for i in range(len(word) - 1)]
             word = ""
-        if not (ch in seps or ch.isspace()):
-            word += ch
+        if is_sep:
+            if not ch.isspace() and not gap.endswith(ch):
+                gap += ch
+            continue
+        if gap:
+            words.append(gap)
+        gap = ""
+        word += ch
+    if gap:
+        words.append(gap)
     return " ".join(words)
 
 

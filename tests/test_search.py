@@ -1,5 +1,6 @@
 """Full-text search over the built demo site, in Chromium: the query regression suite and the
 search page's behaviour (typing, filters, shared URLs, keyboard, header form)."""
+import re
 from urllib.parse import quote
 
 import pytest
@@ -79,6 +80,29 @@ def test_query(search_page, server, query):
         assert results[0]["id"] == query.upper()  # an id puts its case first
     if not QUERIES[query]:
         assert "没有找到" in search_page.inner_text("#portal-search-status")
+
+
+def excerpts_shown(page):
+    """id → (excerpt text, highlighted parts) of each result on screen."""
+    return {r[0]: (r[1], r[2]) for r in page.eval_on_selector_all("#portal-search-results li", """els => els.map(e => [
+        e.querySelector('.portal-meta').textContent.split(' · ')[0], e.querySelector('p').textContent,
+        [...e.querySelectorAll('p mark')].map(m => m.textContent)])""")}
+
+
+def test_excerpts_read_as_text_with_their_punctuation(search_page, server):
+    """The index holds two-character pieces; the excerpt joins them back, keeps the punctuation
+    between them and highlights exactly the query's characters."""
+    run_query(search_page, server, "雁塔区")
+    text, marks = excerpts_shown(search_page)["XA-2023-017"]
+    # fields stay apart: "雁塔区。雁塔区住建局", never "雁塔区雁塔区住建局"
+    assert "不予问责。XA-2023-017。雁塔区。雁塔区住建局副局长" in text, text
+    assert marks and set(marks) == {"雁塔区"}, marks
+    run_query(search_page, server, "先行先试")
+    shown = excerpts_shown(search_page)
+    assert len(shown) == 3
+    for text, marks in shown.values():
+        assert "先行先试" in marks and "。" in text and not re.search(r" [，。、；：]|[，。、；：] ", text), text
+        assert not text[0] in "，。、；：", text  # an excerpt cut mid-sentence does not start with a comma
 
 
 def test_type_a_query_and_click_through(server, browser):

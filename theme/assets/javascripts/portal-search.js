@@ -141,28 +141,32 @@
   // also 商引). Each piece costs Pagefind a pass over every page that holds it, and the pieces in
   // between add nothing to which pages hold the whole word; isExact still checks all of them.
   function indexQuery(q) { return bigramQuery(q, true); }
-  // Excerpts come back as pieces ("区招 招商 <mark>商引</mark> 引资"); join overlapping pieces into
-  // readable text, keeping the highlight on the characters that matched.
+  // Excerpts come back as pieces ("区招 招商 <mark>商引</mark> 引资 ， 2023"); join overlapping
+  // pieces into readable text, keeping the highlight on the characters that matched. Punctuation
+  // comes as tokens of its own (generator/index.py) and joins its neighbours without spaces.
+  var PUNCT = /^[^\p{L}\p{N}]+$/u;
   function rebuild(excerptHtml) {
-    var chars = [], inMark = false;
+    var chars = [], inMark = false, afterPunct = false;
     excerptHtml.split(/(<mark>|<\/mark>)/).forEach(function (part) {
       if (part === "<mark>") { inMark = true; return; }
       if (part === "</mark>") { inMark = false; return; }
       text(part).split(/\s+/).forEach(function (tok) {
         if (!tok) return;
-        var prev = chars.length ? chars[chars.length - 1] : null;
-        if (prev && prev.c !== " " && tok.length === 2 && CJK.test(tok) && prev.c === tok[0]) {
+        var prev = chars.length ? chars[chars.length - 1] : null, punct = PUNCT.test(tok);
+        if (prev && !afterPunct && tok.length === 2 && CJK.test(tok) && prev.c === tok[0]) {
           prev.m = prev.m || inMark; chars.push({ c: tok[1], m: inMark }); return;
         }
-        if (prev && !(CJK.test(prev.c) && CJK.test(tok[0]))) chars.push({ c: " ", m: false });
-        for (var i = 0; i < tok.length; i++) chars.push({ c: tok[i], m: inMark });
+        if (prev && !punct && !afterPunct && !(CJK.test(prev.c) && CJK.test(tok[0]))) chars.push({ c: " ", m: false });
+        for (var i = 0; i < tok.length; i++) chars.push({ c: tok[i], m: inMark && !punct });
+        afterPunct = punct;
       });
     });
     return chars;
   }
   function excerpt(el, html) {
-    var run = null;
-    rebuild(html).forEach(function (ch) {
+    var run = null, chars = rebuild(html);
+    while (chars.length && PUNCT.test(chars[0].c)) chars.shift(); // cut mid-sentence: no "，" first
+    chars.forEach(function (ch) {
       if (!run || run.m !== ch.m) {
         run = { m: ch.m, node: ch.m ? document.createElement("mark") : document.createElement("span") };
         el.appendChild(run.node);
@@ -279,7 +283,7 @@
   var started = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
     pagefind = pf;
     var html = document.documentElement, lang = html.getAttribute("lang");
-    return pagefind.options({ baseUrl: root.pathname, excerptLength: 36 }).then(function () {
+    return pagefind.options({ baseUrl: root.pathname, excerptLength: 40 }).then(function () {
       html.setAttribute("lang", "und");
       var init = pagefind.init(); // reads the language synchronously
       html.setAttribute("lang", lang);

@@ -83,3 +83,23 @@ def test_click_from_listing_to_case(server, browser):
         assert "认定机关" in page.inner_text("article")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("width", [320, 375, 720, 960, 1280, 1600, 1920])
+def test_the_header_search_covers_neither_the_title_nor_the_colour_toggle(server, browser, width):
+    """The header search form is placed over Material's header row (it is not part of it): on a phone
+    the title ran under its button, on a tablet a case's title under its field, and on screens wider
+    than the row (61rem) the form sat on the colour toggle."""
+    ctx, page, foreign, errors = open_page(browser, server + "cases/XA-2023-017/", width)
+    try:
+        page.mouse.wheel(0, 600)  # the header now shows the case's long title
+        wait_until(page, "document.querySelector('.md-header__title--active') !== null")
+        box = page.evaluate("""() => Object.fromEntries(['.md-header__title', '.portal-headsearch',
+            '.md-header__option'].map(s => { const r = document.querySelector(s).getBoundingClientRect();
+            return [s, [r.left, r.right]]; }))""")
+        title, form, toggle = box[".md-header__title"], box[".portal-headsearch"], box[".md-header__option"]
+        assert title[1] <= form[0], box
+        assert form[1] <= toggle[0], box
+        assert 0 <= form[0] and toggle[1] <= width, box
+    finally:
+        ctx.close()

@@ -92,30 +92,27 @@ class PagefindJob:
     FLAGS = ["--include-characters", "-"]
 
     def __init__(self, records: list[SearchRecord], kept: Path | None = None) -> None:
-        docs = [(r.url.strip("/"), _search_document(r)) for r in records]
+        docs = [(r.url.strip("/"), _search_document(r).encode()) for r in records]
         self.count = len(docs)
         binary = pagefind_binary()
         h = hashlib.blake2b(digest_size=16)
         h.update(f"{pagefind_version(binary)} {self.FLAGS}".encode())
         for url, doc in docs:
-            h.update(f"{len(url)}:{url}{len(doc)}:".encode() + doc.encode())
+            h.update(f"{len(url)}:{url}{len(doc)}:".encode() + doc)
         self.digest, self.kept = h.hexdigest(), kept
         self.proc: subprocess.Popen | None = None
         self.temporary: list[Path] = []
         self.reuse = kept is not None and _kept_digest(kept) == self.digest
         if self.reuse:
             return
-        # the throwaway documents go to RAM where there is a tmpfs: 10,000 folders on a disk-backed
-        # /tmp cost seconds here (1,000 mkdir+write: 1.26 s on /tmp, 0.04 s on /dev/shm)
-        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        self.docs = Path(tempfile.mkdtemp(prefix="portal-search-", dir=shm))
+        self.docs = Path(tempfile.mkdtemp(prefix="portal-search-", dir=scratch_folder(docs)))
         self.staging = Path(tempfile.mkdtemp(prefix="portal-pagefind-")) / "pagefind"
         self.temporary = [self.docs, self.staging.parent]
         try:
             for url, doc in docs:
                 target = self.docs / url / "index.html"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(doc, encoding="utf-8")
+                target.write_bytes(doc)
             cmd = [str(binary), "--site", str(self.docs), "--output-path", str(self.staging), *self.FLAGS, "--silent"]
             # its messages go to a file: a pipe nobody reads until the end could fill and stall it
             self.log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
@@ -157,6 +154,24 @@ class PagefindJob:
             self.log.close()
         for folder in self.temporary:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+SHM = Path("/dev/shm")
+
+
+def scratch_folder(docs: list[tuple[str, bytes]]) -> str | None:
+    """Where the throwaway search documents go: RAM (/dev/shm) when it has room for them, else the
+    system's temporary folder (None). 10,000 folders on a disk-backed /tmp cost seconds here (1,000
+    mkdir+write: 1.26 s on /tmp, 0.04 s on /dev/shm), but a container's /dev/shm is often tiny
+    (Docker's default, and so GitLab CI's, is 64 MB) while 10,000 cases' documents take 120 MB."""
+    page = 4096  # tmpfs keeps whole pages: every file and folder takes at least one
+    need = sum(-(-len(doc) // page) * page + page for _, doc in docs)
+    try:
+        if os.access(SHM, os.W_OK) and shutil.disk_usage(SHM).free >= need * 1.2 + (1 << 20):
+            return str(SHM)
+    except OSError:
+        pass
+    return None
 
 
 def pagefind_failure(code: int, log: str, documents: int) -> str:

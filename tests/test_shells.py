@@ -1,5 +1,6 @@
 """The page shells of the MkDocs adapter: filling a shell must give exactly what Material's
 template gives for the same page, and values a template filter could change must fall back."""
+import os
 import re
 import shutil
 from pathlib import Path
@@ -160,6 +161,45 @@ def test_a_pagefind_failing_silently_still_gives_a_reason(tmp_path, monkeypatch)
     job = mkdocs_plugin.PagefindJob([SearchRecord(url="/cases/a/", content="招商", meta={}, filters={}, sort={})])
     with pytest.raises(RuntimeError, match="退出码 3"):
         job.finish(tmp_path / "pagefind")
+
+
+def test_search_documents_go_to_ram_only_when_it_has_room(tmp_path, monkeypatch):
+    """A container's /dev/shm is often 64 MB (Docker's default, so GitLab CI's): 10,000 cases'
+    documents (120 MB) would not fit, and the build must not fail for it."""
+    from collections import namedtuple
+
+    shm = tmp_path / "shm"
+    shm.mkdir()
+    monkeypatch.setattr(mkdocs_plugin, "SHM", shm)
+    usage = namedtuple("usage", "total used free")
+    docs = [(f"cases/XA-2016-{i:03}", b"x" * 11_000) for i in range(1000)]  # 12 KB + a folder each: 16 MB
+    monkeypatch.setattr(mkdocs_plugin.shutil, "disk_usage", lambda p: usage(64 << 20, 60 << 20, 4 << 20))
+    assert mkdocs_plugin.scratch_folder(docs) is None
+    monkeypatch.setattr(mkdocs_plugin.shutil, "disk_usage", lambda p: usage(64 << 20, 44 << 20, 20 << 20))
+    assert mkdocs_plugin.scratch_folder(docs) == str(shm)
+    shm.chmod(0o500)  # not writable
+    try:
+        if not os.access(shm, os.W_OK):  # (root may write anyway)
+            assert mkdocs_plugin.scratch_folder(docs) is None
+    finally:
+        shm.chmod(0o700)
+    shutil.rmtree(shm)
+    assert mkdocs_plugin.scratch_folder(docs) is None  # no /dev/shm at all
+
+
+def test_a_job_without_room_in_ram_writes_its_documents_to_the_temporary_folder(tmp_path, monkeypatch):
+    from generator.index import SearchRecord
+
+    monkeypatch.setattr(mkdocs_plugin, "scratch_folder", lambda docs: None)
+    monkeypatch.setattr(mkdocs_plugin.tempfile, "tempdir", str(tmp_path))
+    record = SearchRecord(url="/cases/XA-2016-001/", content="招商 商引 引资", meta={"title": "案例"}, filters={}, sort={})
+    job = mkdocs_plugin.PagefindJob([record])
+    try:
+        assert job.docs.parent == tmp_path
+        job.finish(tmp_path / "index")
+        assert (tmp_path / "index" / "pagefind.js").is_file()
+    finally:
+        job.cancel()
 
 
 def test_the_pagefind_in_use_is_the_pinned_one():

@@ -81,10 +81,9 @@ class SearchRecord:
 
 
 def case_text(c: model.Case, site: Site) -> Iterable[str]:
-    """Everything a citizen reads on the case page, in reading order."""
-    yield c.title
-    yield c.id
-    yield c.region
+    """Everything a citizen reads on the case page. The title, id and region come last: a result
+    shows them above its excerpt, and Pagefind cuts the excerpt from the first of equally good
+    places, so a match in the text around the event wins over an echo of the card."""
     yield c.subject.display
     yield c.event.domain
     yield plain(c.event.summary)
@@ -109,6 +108,9 @@ def case_text(c: model.Case, site: Site) -> Iterable[str]:
     yield from (s.title for s in c.sources)
     if c.typical:
         yield c.typical
+    yield c.title
+    yield c.id
+    yield c.region
 
 
 def filters_of(c: model.Case) -> dict[str, list[str]]:

@@ -231,6 +231,37 @@ def test_empty_search_page_shows_counts_without_the_filter_index(server, browser
         ctx.close()
 
 
+def test_facets_show_while_their_counts_load(server, browser):
+    """After a search the filter index loads in the background (about 130 KB at 10,000 cases): the
+    facet values show at once, without counts, and can be chosen; the counts follow."""
+    ctx, page, foreign, errors = open_page(browser, server + "search/")
+    held = []
+    page.route("**/pagefind/filter/**", lambda route: held.append(route))
+    try:
+        page.goto(server + "search/?q=" + quote("雁塔区"))
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        wait_until(page, "document.querySelector('#portal-search-facets').getAttribute('aria-busy') === 'true'")
+        facets = page.inner_text("#portal-search-facets")
+        assert "雁塔区" in facets and "澄清正名" in facets, facets  # every value, not yet counted
+        counts = page.eval_on_selector_all("#portal-search-facets .portal-count", "els => els.map(e => e.textContent)")
+        assert counts and not any(c.strip() for c in counts), counts  # not counted yet
+        for _ in range(100):  # it is asked for just after the results are on screen
+            if held:
+                break
+            page.wait_for_timeout(50)
+        assert held, "the filter index was requested"
+        assert page.get_attribute("#portal-search-facets", "aria-busy") == "true"
+        for route in held:
+            route.continue_()
+        page.unroute("**/pagefind/filter/**")
+        wait_until(page, "!document.querySelector('#portal-search-facets').hasAttribute('aria-busy')")
+        facets = page.inner_text("#portal-search-facets")
+        assert "雁塔区 2" in facets and "澄清正名" not in facets, facets  # counted for this search
+        assert not foreign and not errors
+    finally:
+        ctx.close()
+
+
 def test_the_page_times_pagefinds_search_call(server, browser):
     """bench/bench.py splits a query's time into Pagefind's search call and the rest by the User
     Timing entries the page records; they must describe the search that produced the results."""

@@ -47,8 +47,11 @@
   }
   function link(url) { return new URL(url.replace(/^\//, ""), root).href; }
 
-  function renderFacets(counts, chosen, base) {
+  // pending: the filter index is still loading after a search; its values show (they can be
+  // chosen at once) without counts, instead of an empty column that fills in a second later
+  function renderFacets(counts, chosen, base, pending) {
     facetsBox.textContent = "";
+    if (pending) facetsBox.setAttribute("aria-busy", "true"); else facetsBox.removeAttribute("aria-busy");
     FACETS.forEach(function (name) {
       var values = Object.assign({}, (base || allFilters)[name] || {});
       var shownCounts = counts && counts[name] ? counts[name] : values;
@@ -62,13 +65,13 @@
       fs.appendChild(lg);
       keys.forEach(function (k) {
         var val = name + ":" + k, on = chosen.indexOf(val) >= 0, n = shownCounts[k] || 0;
-        if (!n && !on) return;
+        if (!n && !on && !pending) return;
         var label = document.createElement("label");
         var box = document.createElement("input");
         box.type = "checkbox"; box.value = val; box.checked = on;
         box.addEventListener("change", run);
         var count = document.createElement("span");
-        count.className = "portal-count"; count.textContent = " " + n;
+        count.className = "portal-count"; count.textContent = pending ? "" : " " + n;
         label.appendChild(box); label.appendChild(document.createTextNode(" " + k)); label.appendChild(count);
         fs.appendChild(label);
       });
@@ -249,7 +252,7 @@
       return pinId(s.q, res.results).then(function (results) {
         if (mine !== seq) return;
         current = results; shown = 0; list.textContent = "";
-        renderFacets(res.filters, s.f);
+        if (filtersReady) renderFacets(res.filters, s.f); else renderFacets(null, s.f, staticCounts, true);
         statusEl.textContent = results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。";
         return showMore().then(function () {
           markDone();

@@ -75,3 +75,11 @@ def wait_until(page, expression: str, timeout: float = 15.0, arg=None) -> None:
             return
         page.wait_for_timeout(50)
     raise AssertionError(f"timed out waiting for: {expression}")
+
+
+def search_settled(page) -> None:
+    """The search page has shown its results and counted its facets: after a search the filter
+    index loads in the background, and until then the facets are listed uncounted (aria-busy)."""
+    page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+    wait_until(page, "(f => f && !f.hasAttribute('aria-busy') && f.querySelector('label') !== null)"
+                     "(document.querySelector('#portal-search-facets'))")

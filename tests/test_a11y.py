@@ -6,7 +6,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from tests.site_helpers import open_page, wait_until
+from tests.site_helpers import open_page, search_settled, wait_until
 
 # one of each kind of page: home, listing, case, search with results, statistics, content, open data
 PAGES = ["", "cases/", "cases/XA-2023-017/", "search/?q=" + quote("雁塔区"), "stats/", "about/mechanism/",
@@ -15,8 +15,7 @@ PAGES = ["", "cases/", "cases/XA-2023-017/", "search/?q=" + quote("雁塔区"), 
 
 def ready(page, path: str) -> None:
     if path.startswith("search/"):
-        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
-        page.wait_for_timeout(800)  # the facet counts arrive after the results
+        search_settled(page)  # the facet counts arrive after the results
 
 
 @pytest.mark.browser

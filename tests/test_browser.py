@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.site_helpers import open_page, wait_until
+from tests.site_helpers import open_page, search_settled, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -30,8 +30,7 @@ def test_pages_render_in_chromium(server, browser, shots, path, name, width, sch
     ctx, page, foreign, errors = open_page(browser, server + path, width, scheme)
     try:
         if path.startswith("search/"):
-            page.wait_for_selector("#portal-search-results[data-done]", state="attached")
-            page.wait_for_timeout(800)  # the facet counts
+            search_settled(page)  # the facet counts too
         assert expect in page.inner_text("article")
         assert page.locator("h1").first.is_visible()
         # no horizontal scrolling on a phone

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.site_helpers import open_page, wait_until
+from tests.site_helpers import open_page, search_settled, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.site]
 
@@ -188,7 +188,7 @@ def test_header_form_works_from_any_page(server, browser):
 def test_search_page_on_a_phone(server, browser):
     ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("雁塔区"), width=375)
     try:
-        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        search_settled(page)
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         box = page.locator("#portal-search-facets input").first.bounding_box()
         assert box and box["width"] >= 16  # touch-sized checkboxes
@@ -257,6 +257,25 @@ def test_facets_show_while_their_counts_load(server, browser):
         wait_until(page, "!document.querySelector('#portal-search-facets').hasAttribute('aria-busy')")
         facets = page.inner_text("#portal-search-facets")
         assert "雁塔区 2" in facets and "澄清正名" not in facets, facets  # counted for this search
+        assert not foreign and not errors
+    finally:
+        ctx.close()
+
+
+def test_the_header_button_on_a_phone_lands_in_the_search_field(server, browser):
+    """On a phone the header search is only a button; pressed, it sends an empty query. The search
+    page then puts the focus in its field (the visitor came to type), and only then."""
+    ctx, page, foreign, errors = open_page(browser, server + "cases/", 375)
+    try:
+        page.click(".portal-headsearch button")
+        page.wait_for_url("**/search/?q=")
+        wait_until(page, "document.activeElement && document.activeElement.id === 'portal-q'")
+        page.goto(server + "search/")
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        assert page.evaluate("document.activeElement.id") != "portal-q"
+        page.goto(server + "search/?q=" + quote("雁塔区"))
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        assert page.evaluate("document.activeElement.id") != "portal-q"
         assert not foreign and not errors
     finally:
         ctx.close()

@@ -328,9 +328,11 @@ class Site:
                     toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
 
     def data_page(self) -> Page:
+        from .export import FEED_ENTRIES  # export builds on this module
+
         heading = Headings()
         body = _env.get_template("data.html").render(total=len(self.cases), fields=fields.field_reference(),
-                                                     heading=heading, **self.context("data/"))
+                                                     feed_entries=FEED_ENTRIES, heading=heading, **self.context("data/"))
         return Page("data/index.md", "开放数据", body.strip(), description=f"{self.root}容错纠错案例的开放数据：下载与字段说明",
                     toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
 

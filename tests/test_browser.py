@@ -102,3 +102,15 @@ def test_the_header_search_covers_neither_the_title_nor_the_colour_toggle(server
         assert 0 <= form[0] and toggle[1] <= width, box
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("width", [375, 390, 414])
+def test_the_site_name_fits_whole_in_a_phones_header(server, browser, width):
+    """Material cuts a long header title with "…"; on common phones the portal's name shows whole."""
+    ctx, page, foreign, errors = open_page(browser, server, width)
+    try:
+        name = page.locator(".md-header__topic .md-ellipsis").first
+        assert name.inner_text() == "西安市容错纠错案例公开平台"
+        assert name.evaluate("e => e.scrollWidth <= e.clientWidth"), name.evaluate("e => [e.scrollWidth, e.clientWidth]")
+    finally:
+        ctx.close()

@@ -9,6 +9,7 @@ import hashlib
 import io
 import json
 from typing import Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -200,4 +201,18 @@ def exports(site: Site, site_url: str | None = None) -> dict[str, bytes]:
         "feed.xml": feed_xml(site, site_url).encode("utf-8"),
     }
     files["data/datapackage.json"] = datapackage(site, files).encode("utf-8")
+    robots = robots_txt(site_url)
+    if robots is not None:
+        files["robots.txt"] = robots.encode("ascii")
     return files
+
+
+def robots_txt(site_url: str | None) -> str | None:
+    """For a site at the root of its host, the only place crawlers read robots.txt (None
+    elsewhere): where the sitemap is, and that the search index (10,873 binary files at 10,000
+    cases) and the search page are not pages to crawl."""
+    parts = urlsplit(site_url or "")
+    if not parts.scheme or not parts.netloc or parts.path not in ("", "/"):
+        return None
+    return (f"User-agent: *\nDisallow: /pagefind/\nDisallow: /search/\n\n"
+            f"Sitemap: {parts.scheme}://{parts.netloc}/sitemap.xml\n")

@@ -75,3 +75,16 @@ def test_feed_carries_the_newest_entries_and_never_half_a_day():
     assert root.find("a:updated", ns).text.startswith("2024-03-01")
     few = ET.fromstring(feed_xml(Site(cases[:30], CAT, TODAY), None))
     assert len(few.findall("a:entry", ns)) == 30  # below the limit: everything
+
+
+def test_robots_txt_only_where_crawlers_read_it():
+    from generator.export import exports
+
+    site, _ = site_with()
+    robots = exports(site, "https://example.gov.cn/")["robots.txt"].decode("ascii")
+    assert robots.splitlines() == ["User-agent: *", "Disallow: /pagefind/", "Disallow: /search/", "",
+                                   "Sitemap: https://example.gov.cn/sitemap.xml"]
+    assert "robots.txt" in exports(site, "https://example.gov.cn")
+    # under a sub-path (a GitHub Pages project site) crawlers never read it; without site_url no address
+    assert "robots.txt" not in exports(site, "https://example.github.io/rongcuo/")
+    assert "robots.txt" not in exports(site, None)

@@ -210,9 +210,9 @@ def exports(site: Site, site_url: str | None = None) -> dict[str, bytes]:
 def robots_txt(site_url: str | None) -> str | None:
     """For a site at the root of its host, the only place crawlers read robots.txt (None
     elsewhere): where the sitemap is, and that the search index (10,873 binary files at 10,000
-    cases) and the search page are not pages to crawl."""
+    cases) is not for crawling. The search page stays open to them: the sitemap lists it."""
     parts = urlsplit(site_url or "")
     if not parts.scheme or not parts.netloc or parts.path not in ("", "/"):
         return None
-    return (f"User-agent: *\nDisallow: /pagefind/\nDisallow: /search/\n\n"
+    return (f"User-agent: *\nDisallow: /pagefind/\n\n"
             f"Sitemap: {parts.scheme}://{parts.netloc}/sitemap.xml\n")

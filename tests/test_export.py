@@ -82,7 +82,7 @@ def test_robots_txt_only_where_crawlers_read_it():
 
     site, _ = site_with()
     robots = exports(site, "https://example.gov.cn/")["robots.txt"].decode("ascii")
-    assert robots.splitlines() == ["User-agent: *", "Disallow: /pagefind/", "Disallow: /search/", "",
+    assert robots.splitlines() == ["User-agent: *", "Disallow: /pagefind/", "",
                                    "Sitemap: https://example.gov.cn/sitemap.xml"]
     assert "robots.txt" in exports(site, "https://example.gov.cn")
     # under a sub-path (a GitHub Pages project site) crawlers never read it; without site_url no address

@@ -177,7 +177,8 @@ def measure_build(out: Path, cases: Path) -> None:
                   f"one; of which Pagefind's search call "
                   f"{ms('search_ms')} ms ({ms('typed_search_ms')} ms) for {r['results']} results; "
                   f"{r['kb']:.0f} KB of search files on the wire "
-                  f"({r['decoded_kb']:.0f} KB decoded) in {r['requests']} requests ({r['kinds']}); "
+                  f"({r['decoded_kb']:.0f} KB decoded) in {r['requests']} requests ({r['kinds']}), of which "
+                  f"{r['query_kb']:.0f} KB the query's own index chunks and fragments; "
                   f"{r['with_facets_kb']:.0f} KB once the facet counts load; {ms('phone_ms')} ms opening the "
                   f"page on a phone's connection (+{PHONE['latency']} ms a request, 1.6 Mbit/s)")
 
@@ -286,6 +287,9 @@ def cold_query(site: Path, query: str) -> dict:
             "results": searched[1],
             "search_ms": searched[0], "typed_search_ms": typed_search[0],
             "kb": sum(f[2] for f in before) / 1024, "decoded_kb": sum(f[1] for f in before) / 1024,
+            # the query's own files: what it fetches once Pagefind has started (entry, WebAssembly,
+            # meta and scripts are the page's start-up, the same for every query)
+            "query_kb": sum(f[2] for f in before if f[0].startswith(("index/", "fragment/"))) / 1024,
             "requests": len(before), "kinds": ", ".join(f"{k} {v}" for k, v in sorted(kinds.items()))}
 
 

@@ -214,5 +214,4 @@ def robots_txt(site_url: str | None) -> str | None:
     parts = urlsplit(site_url or "")
     if not parts.scheme or not parts.netloc or parts.path not in ("", "/"):
         return None
-    return (f"User-agent: *\nDisallow: /pagefind/\n\n"
-            f"Sitemap: {parts.scheme}://{parts.netloc}/sitemap.xml\n")
+    return f"User-agent: *\nDisallow: /pagefind/\n\nSitemap: {parts.scheme}://{parts.netloc}/sitemap.xml\n"

@@ -174,16 +174,20 @@ def scratch_folder(docs: list[tuple[str, bytes]]) -> str | None:
     return None
 
 
+PAGEFIND_GB_PER_1000 = 0.5  # measured: 537 MiB at 1,000 cases, 4.8 GB at 10,000 (README)
+
+
 def pagefind_failure(code: int, log: str, documents: int) -> str:
-    """What to tell staff when Pagefind failed. Memory is what it needs most (about 0.5 GB per
-    1,000 cases; 4.8 GB at 10,000 as measured, README), and running out shows either as the
-    system's SIGKILL, with no message at all, or as Rust's "memory allocation of N bytes failed"
-    followed by a backtrace that would push that line out of any tail shown."""
+    """What to tell staff when Pagefind failed. Memory is what it needs most (PAGEFIND_GB_PER_1000),
+    and running out shows either as the system's SIGKILL, with no message at all, or as Rust's
+    "memory allocation of N bytes failed" followed by a backtrace that would push that line out of
+    any tail shown."""
     said = log.strip()
     lack = [line for line in said.splitlines() if line.startswith("memory allocation of")]
     if code == -signal.SIGKILL or lack:
-        need = max(0.5, documents / 1000 * 0.5)
-        text = (f"内存不足：为 {documents} 件案例建索引约需 {need:.1f} GB 内存（约每千件 0.5 GB），"
+        per = PAGEFIND_GB_PER_1000
+        need = max(per, documents / 1000 * per)
+        text = (f"内存不足：为 {documents} 件案例建索引约需 {need:.1f} GB 内存（约每千件 {per} GB），"
                 "请在内存更大的机器上构建，或关掉其他程序后重试")
         return f"{text}（Pagefind：{lack[0] if lack else '被系统以 SIGKILL 终止'}）"
     if said:

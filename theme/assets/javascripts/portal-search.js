@@ -344,7 +344,7 @@
     input.value = wanted.q; sortSel.value = wanted.sort;
     // arriving from a header search sent empty (on a phone the header has only its button): the
     // visitor came to type, so the field takes the focus (never on a plain visit to the page)
-    if (/[?&]q=(&|$)/.test(location.search) && !wanted.f.length) input.focus();
+    if (new URLSearchParams(location.search).has("q") && !wanted.q && !wanted.f.length) input.focus();
     started.then(function () {
       return wanted.f.length ? loadFilters() : null; // else the facets come with the first results
     }).then(function () {

@@ -140,6 +140,11 @@ class Facet:
     values: list[FacetValue]
 
     @property
+    def url(self) -> str:
+        """The facet's own page, above its values' pages ("regions/" above "regions/yanta/")."""
+        return self.values[0].url.split("/")[0] + "/" if self.values else ""
+
+    @property
     def used(self) -> list[FacetValue]:
         return [v for v in self.values if v.cases]
 
@@ -215,7 +220,7 @@ class Site:
 
     @cached_property
     def filter_entries(self) -> list[dict[str, Any]]:
-        return [{"label": f.label, "entries": f.used} for f in self.facets]
+        return [{"label": f.label, "url": f.url, "entries": f.used} for f in self.facets]
 
     @cached_property
     def typical_batches(self) -> list[tuple[str, list[model.Case]]]:
@@ -299,6 +304,14 @@ class Site:
         # ~1,000 listing pages at 10,000 cases: spread over the CPUs like the case pages
         return self.forked(_render_facet_values, len(self.facet_values), FACET_PARALLEL_THRESHOLD)
 
+    def facet_index_page(self, f: Facet) -> Page:
+        """The page above a facet's values ("/regions/"): each value with its count, so that a
+        visitor who shortens "/regions/yanta/" to "/regions/" lands on a page, not on a 404."""
+        body = _env.get_template("facet.html").render(f=f, **self.context(f.url))
+        return Page(f"{f.url}index.md", f"按{f.label}浏览", body.strip(),
+                    description=f"{self.root}公开的容错纠错案例，按{f.label}分类",
+                    lastmod=max((last_updated(c) for v in f.values for c in v.cases), default=None))
+
     def typical_page(self) -> Page:
         url = "typical/"
         ctx = self.context(url)
@@ -355,6 +368,7 @@ class Site:
                        "五要素公开。可以按地区、容错情形、领域、结果和年份浏览。</p>")
         out += self.listing_pages("cases/", "全部案例", self.cases, intro=intro)
         out += self.facet_pages()
+        out += [self.facet_index_page(f) for f in self.facets if f.url]
         out.append(self.typical_page())
         out.append(self.stats_page())
         out.append(self.data_page())

@@ -8,9 +8,10 @@ import pytest
 
 from tests.site_helpers import open_page, search_settled, wait_until
 
-# one of each kind of page: home, listing, case, search with results, statistics, content, open data
+# one of each kind of page: home, listing, case, search with results, statistics, content, open data,
+# a facet's page of values
 PAGES = ["", "cases/", "cases/XA-2023-017/", "search/?q=" + quote("雁塔区"), "stats/", "about/mechanism/",
-         "about/process/", "data/", "typical/", "regions/yanta/"]
+         "about/process/", "data/", "typical/", "regions/yanta/", "circumstances/"]
 
 
 def ready(page, path: str) -> None:

@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import yaml
 
@@ -68,6 +69,22 @@ def test_facets_count_cases():
     assert regions["雁塔区"] == 1 and regions["碑林区"] == 1 and regions["未央区"] == 0
     assert [v.name for v in site.facet("region").used] == ["碑林区", "雁塔区"]
     assert site.facet_url("domain", "招商引资") == "domains/investment/"
+
+
+def test_each_facet_has_a_page_above_its_values():
+    site = Site([case(1), case(2, region="碑林区"), case(3, region="碑林区")], CAT, TODAY)
+    pages = {p.path: p for p in site.pages()}
+    regions = pages["regions/index.md"]
+    assert regions.title == "按地区浏览"
+    # only regions with public cases, each linked with its count, in the catalog's order
+    assert re.findall(r'<a href="([^"]+)">([^<]+)</a> <span class="portal-count">（(\d+) 件）', regions.body) == [
+        ("beilin/", "碑林区", "2"), ("yanta/", "雁塔区", "1")]
+    assert "未央区" not in regions.body and "共 2 个地区有公开案例" in regions.body
+    for path in ("circumstances/index.md", "domains/index.md", "outcomes/index.md", "years/index.md"):
+        assert path in pages, path
+    assert "在推进改革中因缺乏经验" in pages["circumstances/index.md"].body  # a circumstance's longer title
+    # and the listings' "按类别浏览" headings lead to them
+    assert '<h2><a href="../regions/">地区</a></h2>' in pages["cases/index.md"].body
 
 
 def test_write_pages_for_folder_based_engines(tmp_path):

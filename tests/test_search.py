@@ -107,6 +107,11 @@ def test_excerpts_read_as_text_with_their_punctuation(search_page, server):
     for text, marks in shown.values():
         assert "先行先试" in marks and "。" in text and not re.search(r" [，。、；：]|[，。、；：] ", text), text
         assert not text[0] in "，。、；：", text  # an excerpt cut mid-sentence does not start with a comma
+    # "…" marks where the excerpt cuts a sentence, and only there
+    assert all(text.startswith("…") for text, _ in shown.values()), shown  # each starts mid-sentence
+    run_query(search_page, server, "猕猴桃")
+    text = excerpts_shown(search_page)["XA-2024-003"][0]
+    assert text.startswith("网络上有帖文称") and text.endswith("…") and text.count("…") == 1, text
 
 
 def test_type_a_query_and_click_through(server, browser):

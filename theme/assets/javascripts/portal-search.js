@@ -122,7 +122,7 @@
         meta.className = "portal-meta";
         meta.textContent = [d.meta.id, d.meta.region, d.meta.outcome, d.meta.date].filter(Boolean).join(" · ");
         li.appendChild(meta);
-        if (d.excerpt) { var p = document.createElement("p"); excerpt(p, d.excerpt); li.appendChild(p); }
+        if (d.excerpt) { var p = document.createElement("p"); excerpt(p, d.excerpt, d.content); li.appendChild(p); }
         list.appendChild(li);
       });
     });
@@ -166,9 +166,25 @@
     });
     return chars;
   }
-  function excerpt(el, html) {
-    var run = null, chars = rebuild(html);
+  // Where Pagefind's window cut a sentence: the excerpt is a run of the indexed text's tokens,
+  // so find it there and look at its neighbours. A window that starts after "。" or ends on one
+  // shows whole sentences at that end and gets no "…".
+  var STOP = /[。！？；]$/;
+  function cuts(html, content) {
+    var shown = text(html.replace(/<\/?mark>/g, "")).trim().split(/\s+/);
+    var all = (content || "").trim().split(/\s+/), n = shown.length, want = shown.join(" ");
+    for (var k = 0; k + n <= all.length; k++) {
+      if (all[k] === shown[0] && all.slice(k, k + n).join(" ") === want) {
+        return { start: k > 0 && !STOP.test(all[k - 1]) && !STOP.test(all[k]), end: k + n < all.length && !STOP.test(shown[n - 1]) };
+      }
+    }
+    return { start: false, end: false }; // not found (an older index): claim nothing
+  }
+  function excerpt(el, html, content) {
+    var run = null, chars = rebuild(html), cut = cuts(html, content);
     while (chars.length && PUNCT.test(chars[0].c)) chars.shift(); // cut mid-sentence: no "，" first
+    if (cut.start) chars.unshift({ c: "…", m: false });
+    if (cut.end) chars.push({ c: "…", m: false });
     chars.forEach(function (ch) {
       if (!run || run.m !== ch.m) {
         run = { m: ch.m, node: ch.m ? document.createElement("mark") : document.createElement("span") };

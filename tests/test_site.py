@@ -88,6 +88,18 @@ def test_a_shortened_address_lands_on_a_page(built):
     assert not missing, missing
 
 
+def test_the_not_found_page_speaks_chinese_and_leads_somewhere(built):
+    page = (built / "site/404.html").read_text(encoding="utf-8")
+    assert "Not found" not in page and "<title>没有找到这个页面 - " in page
+    body = article(built / "site/404.html")
+    assert "<h1>没有找到这个页面</h1>" in body
+    # hosts serve it at any depth, so its links start at the site's root and each leads to a page
+    links = re.findall(r'href="([^"]+)"', body)
+    assert len(links) == 5 and all(link.startswith("/") for link in links), links
+    for link in links:
+        assert (built / "site" / link.lstrip("/") / "index.html").is_file(), link
+
+
 def test_internal_and_scheduled_leave_no_trace(built, records):
     hidden = [c.id for c in records if not is_public(c, TODAY)]
     assert len(hidden) == 2

@@ -43,6 +43,26 @@ def cases_json(site: Site) -> str:
     return json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "cases": [\n' + lines + ("\n" if lines else "") + "  ]\n}\n"
 
 
+# The shape of cases.json, for datapackage.json. Its records are not schema.json's records as they
+# stand: they add url and last_updated, which the record format (closed to unknown fields) rejects.
+CASES_JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "description": "cases 中每件案例去掉 url 和 last_updated 两项后，即 schema.json 描述的记录（默认值已填入）",
+    "type": "object",
+    "required": ["title", "format_version", "updated", "count", "schema", "cases"],
+    "properties": {
+        "title": {"type": "string"},
+        "format_version": {"type": "integer"},
+        "updated": {"type": "string", "format": "date"},
+        "count": {"type": "integer", "minimum": 0},
+        "schema": {"const": "schema.json"},
+        "cases": {"type": "array", "items": {
+            "type": "object", "required": ["id", "url", "last_updated"],
+            "properties": {"url": {"type": "string"}, "last_updated": {"type": "string", "format": "date"}}}},
+    },
+}
+
+
 def _join(items) -> str:
     return "；".join(str(i) for i in items)
 
@@ -118,7 +138,10 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     day a large batch is published."""
     entries: list[tuple[dt.date, str, str]] = []  # (date, sort key, xml)
     for c in site.cases:
-        href = "/" + case_url(c)
+        # relative, like every href in the feed: against xml:base (site_url) or, without one, the
+        # feed's own address, it resolves under the site's path; "/cases/…" would lose a sub-path
+        # such as a GitHub Pages project site's ("https://org.github.io/portal/")
+        href = case_url(c)
         published = c.disclosure.published
         items = [(published, f"{FEED_ID}:{c.id}", f"公开：{c.title}", f"{c.region} · {c.result.outcome}。"
                   + " ".join(c.event.summary.split())[:200])]
@@ -138,8 +161,8 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     base = f" xml:base={quoteattr(site_url)}" if site_url else ""
     head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"{base} "
             f"xml:lang=\"zh\"><id>{FEED_ID}</id><title>{xml_escape(site.root)}容错纠错案例公开平台</title>"
-            f"<subtitle>新公开和更正的案例</subtitle><link rel=\"self\" href=\"/feed.xml\"/>"
-            f"<link rel=\"alternate\" type=\"text/html\" href=\"/\"/><updated>{_stamp(updated)}</updated>"
+            f"<subtitle>新公开和更正的案例</subtitle><link rel=\"self\" href=\"feed.xml\"/>"
+            f"<link rel=\"alternate\" type=\"text/html\" href=\"./\"/><updated>{_stamp(updated)}</updated>"
             f"<author><name>{xml_escape(site.root)}容错纠错案例公开平台</name></author>\n")
     return head + "\n".join(e[2] for e in entries) + "\n</feed>\n"
 
@@ -176,7 +199,9 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
         "title": f"{site.root}容错纠错案例公开数据",
         "description": "已公开的容错纠错和澄清正名案例：流程、对象、事件、原因、结果。",
         "version": str(model.FORMAT_VERSION),
-        "created": max((last_updated(c) for c in site.cases), default=site.today).isoformat(),
+        # RFC 3339 date-time, as the Data Package profile requires (a bare date fails validation);
+        # midnight UTC of the newest record's date, so the file still follows from the records alone
+        "created": max((last_updated(c) for c in site.cases), default=site.today).isoformat() + "T00:00:00Z",
         "resources": [
             resource("cases-csv", "cases.csv", "text/csv", type="table", format="csv",
                      description="每件公开案例一行（UTF-8，带 BOM）",
@@ -184,9 +209,9 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
                      schema={"fields": csv_fields(), "primaryKey": ["id"]}),
             resource("cases-json", "cases.json", "application/json", format="json",
                      description="全部公开案例，字段与 schema.json 一致，另加 url 和 last_updated",
-                     jsonSchema="schema.json"),
-            resource("schema", "schema.json", "application/schema+json", format="json",
-                     description="案例记录格式（JSON Schema 2020-12）"),
+                     jsonSchema=CASES_JSON_SCHEMA),
+            # schema.json is referenced above, not listed as a resource of its own: `frictionless
+            # validate` takes any file named schema.json for a Table Schema and reports it invalid
         ],
     }
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"

@@ -52,8 +52,8 @@ def demo_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
-@pytest.fixture(scope="session")
-def server(demo_site):
+def _serve(directory: Path):
+    """A static server on a free port for `directory`; yields its address."""
     import functools
     import http.server
     import threading
@@ -68,10 +68,24 @@ def server(demo_site):
             except (BrokenPipeError, ConnectionResetError):  # the browser cancelled a request
                 pass
 
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(demo_site)))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}/"
     httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def server(demo_site):
+    yield from _serve(demo_site)
+
+
+@pytest.fixture(scope="session")
+def subpath_server(demo_site, tmp_path_factory):
+    """The demo site under a sub-path, as on a GitHub Pages project site: yields ".../portal/"."""
+    host = tmp_path_factory.mktemp("host")
+    (host / "portal").symlink_to(demo_site, target_is_directory=True)
+    for address in _serve(host):
+        yield address + "portal/"
 
 
 @pytest.fixture(scope="session")

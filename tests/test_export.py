@@ -53,6 +53,23 @@ def test_feed_is_well_formed_with_hostile_text():
     assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "https://example.org/rongcuo/"
 
 
+def test_feed_links_stay_under_the_sites_path():
+    """A reader resolves each href against xml:base (site_url) or, without it, the feed's own
+    address; either way a site under a sub-path keeps its path ("/cases/…" would drop it)."""
+    from urllib.parse import urljoin
+
+    site, _ = site_with(revisions=[{"date": "2024-04-01", "note": "更正说明"}])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    for site_url, feed_address in (("https://example.org/rongcuo/", "https://example.org/rongcuo/feed.xml"),
+                                   (None, "https://org.github.io/portal/feed.xml")):
+        root = ET.fromstring(feed_xml(site, site_url))
+        base = site_url or feed_address
+        links = {link.get("rel"): urljoin(base, link.get("href")) for link in root.findall("a:link", ns)}
+        assert links == {"self": feed_address, "alternate": feed_address.removesuffix("feed.xml")}
+        entries = {urljoin(base, e.find("a:link", ns).get("href")) for e in root.findall("a:entry", ns)}
+        assert entries == {feed_address.removesuffix("feed.xml") + "cases/XA-2024-001/"}
+
+
 def test_feed_carries_the_newest_entries_and_never_half_a_day():
     """Feed readers fetch the whole feed on every poll (all 10,000 cases made 9.5 MB): it carries
     the newest 100 entries, plus the rest of the day the hundredth is from."""

@@ -114,6 +114,27 @@ def test_excerpts_read_as_text_with_their_punctuation(search_page, server):
     assert text.startswith("网络上有帖文称") and text.endswith("…") and text.count("…") == 1, text
 
 
+def test_search_works_under_a_sub_path(subpath_server, browser):
+    """Deployed under a path (a GitHub Pages project site), results still lead to their cases:
+    the page once sent them to "/portal/portal/cases/…"."""
+    ctx, page, foreign, errors = open_page(browser, subpath_server + "search/?q=" + quote("雁塔区"))
+    try:
+        search_settled(page)
+        hrefs = page.eval_on_selector_all("#portal-search-results li > a", "els => els.map(a => a.href)")
+        assert sorted(hrefs) == [subpath_server + "cases/XA-2016-001/", subpath_server + "cases/XA-2023-017/"]
+        page.click("#portal-search-results li > a >> nth=0")
+        page.wait_for_url(subpath_server + "cases/**")
+        assert "雁塔区" in page.inner_text("article")
+        # a case id found at its own address
+        page.goto(subpath_server + "search/?q=xa-2022-015")
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        first = page.eval_on_selector("#portal-search-results li > a", "a => a.href")
+        assert first == subpath_server + "cases/XA-2022-015/"
+        assert not foreign and not errors
+    finally:
+        ctx.close()
+
+
 def test_type_a_query_and_click_through(server, browser):
     ctx, page, foreign, errors = open_page(browser, server + "search/")
     try:

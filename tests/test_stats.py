@@ -4,6 +4,7 @@ import datetime as dt
 import hashlib
 import html.parser
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -186,7 +187,21 @@ def test_datapackage_describes_the_files_it_lists(demo_site):
     import io
 
     pkg = json.loads((demo_site / "data/datapackage.json").read_text(encoding="utf-8"))
-    assert [r["path"] for r in pkg["resources"]] == ["cases.csv", "cases.json", "schema.json"]
+    assert [r["path"] for r in pkg["resources"]] == ["cases.csv", "cases.json"]
+    # cases.json has the shape the package gives it, and each record, less the two added fields, is a
+    # record of schema.json (which rejects unknown fields: url and last_updated would fail it)
+    import jsonschema
+
+    data = json.loads((demo_site / "data/cases.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, pkg["resources"][1]["jsonSchema"], cls=jsonschema.Draft202012Validator)
+    record_schema = json.loads((demo_site / "data/schema.json").read_text(encoding="utf-8"))
+    assert data["cases"]
+    for case in data["cases"]:
+        assert {"url", "last_updated"} <= set(case)
+        rest = {k: v for k, v in case.items() if k not in ("url", "last_updated")}
+        jsonschema.validate(rest, record_schema, cls=jsonschema.Draft202012Validator)
+    # the profile's "created" is an RFC 3339 date-time: a bare date fails `frictionless validate`
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pkg["created"]), pkg["created"]
     for r in pkg["resources"]:
         raw = (demo_site / "data" / r["path"]).read_bytes()
         assert r["bytes"] == len(raw) and r["hash"] == "sha256:" + hashlib.sha256(raw).hexdigest()

@@ -45,6 +45,8 @@
   function text(s) { // decode entities of an index text fragment, never parse it as markup
     return new DOMParser().parseFromString(s, "text/html").documentElement.textContent;
   }
+  // A site path ("/cases/XA-2023-017/": what Pagefind returns, with baseUrl "/") to an address under
+  // the site's own path, which may be a sub-path (a GitHub Pages project site's "/portal/").
   function link(url) { return new URL(url.replace(/^\//, ""), root).href; }
 
   // pending: the filter index is still loading after a search; its values show (they can be
@@ -302,7 +304,7 @@
   var started = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
     pagefind = pf;
     var html = document.documentElement, lang = html.getAttribute("lang");
-    return pagefind.options({ baseUrl: root.pathname, excerptLength: 40 }).then(function () {
+    return pagefind.options({ baseUrl: "/", excerptLength: 40 }).then(function () {
       html.setAttribute("lang", "und");
       var init = pagefind.init(); // reads the language synchronously
       html.setAttribute("lang", lang);

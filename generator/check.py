@@ -62,6 +62,9 @@ def label(kind: str, loc: tuple) -> str:
     dotted = ".".join(str(p) if not isinstance(p, int) else f"[{p + 1}]" for p in loc).replace(".[", "[")
     s = schema_at(kind, loc)
     title = s.get("title") if s else None
+    if not title and loc and isinstance(loc[-1], int):  # an item of a list: the list's name
+        parent = schema_at(kind, loc[:-1])
+        title = parent.get("title") if parent else None
     return f"{dotted}（{title}）" if title else dotted
 
 
@@ -158,6 +161,9 @@ def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
             bound = {"greater_than_equal": ("ge", "不能小于"), "greater_than": ("gt", "必须大于"),
                      "less_than_equal": ("le", "不能大于")}[etype]
             doc.error(here[0], here[1], "E106", f"{name} 的值 “{err.get('input')}” 超出范围：{bound[1]} {ctx.get(bound[0])}")
+        elif err.get("input") is None and loc and isinstance(loc[-1], int):
+            # "- " left empty, as `portal new` writes list items for staff to fill: empty, not a type
+            doc.error(here[0], here[1], "E101", f"{name} 为空：请填写这一项，或删去这一行")
         else:  # wrong type
             want = _TYPE_WORDS.get((s or {}).get("type", ""), "")
             if not want and s and "enum" in s:

@@ -48,6 +48,8 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_bra
     assert ci["variables"]["TZ"] == "Asia/Shanghai"
     check, pages = ci["check"], ci["pages"]
     assert any("merge_request_event" in r["if"] for r in check["rules"])
+    # a push to a branch with an open merge request runs one pipeline, not a branch and an MR pipeline
+    assert {"if": "$CI_COMMIT_BRANCH && $CI_OPEN_MERGE_REQUESTS", "when": "never"} in ci["workflow"]["rules"]
     assert pages["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert pages["artifacts"]["paths"] == ["public"]
     for job in (check, pages):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import signal
 import sys
@@ -24,6 +25,19 @@ def _load_config(project: Project, **overrides):
     return cfg
 
 
+def failure_text(e: BaseException) -> str:
+    """MkDocs ends a failed build with an English line after it has logged the cause ("Aborted
+    with a BuildError!", "Aborted with 2 warnings in strict mode!"): say it in Chinese."""
+    text = str(e)
+    if text == "Aborted with a BuildError!":
+        return "原因见上面的 ERROR 一行，原有网站目录保持不变。"
+    strict = re.fullmatch(r"Aborted with (.+) in strict mode!", text)
+    if strict:
+        counts = re.sub(r"(\d+) errors?", r"\1 个错误", re.sub(r"(\d+) warnings?", r"\1 个警告", strict.group(1)))
+        return f"严格模式（--strict）下有 {counts.replace(', ', '、')}，见上面的 WARNING 各行；原有网站目录保持不变。"
+    return text
+
+
 def build_site(project: Project, site_dir: Path | None = None, strict: bool = False) -> int:
     """Build into a fresh temporary folder beside the target, then swap it in. On any failure
     the existing site folder is left exactly as it was."""
@@ -41,7 +55,7 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
         cfg.plugins.on_shutdown()
     except (MkDocsException, SystemExit, OSError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"构建失败：{e}", file=sys.stderr)
+        print(f"构建失败：{failure_text(e)}", file=sys.stderr)
         return 1
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

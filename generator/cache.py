@@ -40,7 +40,7 @@ def cache_path(kind: str, folder: Path) -> Path | None:
     base = cache_dir()
     if base is None:
         return None
-    return base / f"{kind}-{hashlib.blake2b(str(folder.resolve()).encode(), digest_size=10).hexdigest()}"
+    return base / f"{kind}-{hashlib.blake2b(os.fsencode(folder.resolve()), digest_size=10).hexdigest()}"
 
 
 def _code_digest() -> bytes:
@@ -102,7 +102,7 @@ class CheckCache:
             known = self.old_stats.get(sig)
             if known is None:
                 h = hashlib.blake2b(digest_size=16)
-                for part in (real.encode(), path.read_bytes()):
+                for part in (os.fsencode(real), path.read_bytes()):  # a name need not be UTF-8
                     h.update(len(part).to_bytes(8, "big") + part)
                 known = h.digest()
         except OSError:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
@@ -38,6 +39,16 @@ CODES: dict[str, str] = {
 }
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """A file name that is not UTF-8 reaches Python with lone surrogates (U+DC80 to U+DCFF), which
+    UTF-8 output cannot carry (print raised UnicodeEncodeError; JSON came out invalid): each is
+    shown as U+FFFD instead."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def severity_of(code: str) -> Severity:
     return {"E": "error", "W": "warning", "N": "note"}[code[0]]
 
@@ -53,7 +64,7 @@ class Diagnostic:
 
     @classmethod
     def make(cls, path: str, line: int, column: int, code: str, message: str) -> "Diagnostic":
-        return cls(path, max(1, line), max(1, column), code, message, severity_of(code))
+        return cls(printable(path), max(1, line), max(1, column), code, printable(message), severity_of(code))
 
     def format(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.code} {self.message}"

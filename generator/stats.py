@@ -7,7 +7,6 @@ followed on the page by a table with the same figures.
 """
 from __future__ import annotations
 
-import datetime as dt
 import statistics
 from collections import Counter
 from dataclasses import dataclass

@@ -56,6 +56,29 @@ def test_missing_path_is_a_diagnostic_not_a_traceback():
     assert r.stdout.startswith("no/such/file.yaml:1:1: E001")
 
 
+def test_a_file_name_that_is_not_utf8_is_reported_not_a_traceback(tmp_path):
+    """Linux allows any bytes in a name; Python hands them over as lone surrogates, which strict
+    UTF-8 output (PYTHONIOENCODING=utf-8, as on most desktops) cannot print."""
+    (tmp_path / os.fsdecode(b"XA-2024-001\xff.yaml")).write_text(base_record(), encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"}
+    for fmt in ("text", "json"):
+        r = subprocess.run([sys.executable, "-m", "generator", "check", "--format", fmt, str(tmp_path)], cwd=ROOT,
+                           capture_output=True, env=env)
+        out, err = r.stdout.decode("utf-8"), r.stderr.decode("utf-8")  # strictly: valid UTF-8
+        assert r.returncode == 1 and "Traceback" not in err, err
+        first = json.loads(out)["diagnostics"][0] if fmt == "json" else {}
+        shown = out if fmt == "text" else first["path"] + first["message"]
+        assert "XA-2024-001\ufffd.yaml" in shown and "E201" in out, out
+
+
+def test_mkdocs_closing_lines_are_said_in_chinese():
+    from generator.build import failure_text
+
+    assert failure_text(Exception("Aborted with 2 warnings, 1 error in strict mode!")) == \
+        "严格模式（--strict）下有 2 个警告、1 个错误，见上面的 WARNING 各行；原有网站目录保持不变。"
+    assert failure_text(Exception("Config value 'nav': bad")) == "Config value 'nav': bad"  # others as they are
+
+
 def test_cases_option_points_elsewhere(tmp_path):
     (tmp_path / "XA-2024-001.yaml").write_text(base_record(), encoding="utf-8")
     r = portal("check", "--cases", str(tmp_path))

@@ -154,6 +154,8 @@ def test_failed_build_leaves_previous_site_untouched(built):
         r = portal(built, "build")
         assert r.returncode == 1
         assert "E104" in r.stderr and "网站未生成" in r.stderr
+        # MkDocs' closing "Aborted with a BuildError!" is said in Chinese
+        assert "构建失败：原因见上面的 ERROR 一行，原有网站目录保持不变。" in r.stderr and "Aborted" not in r.stderr
     finally:
         broken.unlink()
     assert tree_digest(built / "site") == before

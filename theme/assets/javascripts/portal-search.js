@@ -177,7 +177,8 @@
     var all = (content || "").trim().split(/\s+/), n = shown.length, want = shown.join(" ");
     for (var k = 0; k + n <= all.length; k++) {
       if (all[k] === shown[0] && all.slice(k, k + n).join(" ") === want) {
-        return { start: k > 0 && !STOP.test(all[k - 1]) && !STOP.test(all[k]), end: k + n < all.length && !STOP.test(shown[n - 1]) };
+        return { start: k > 0 && !STOP.test(all[k - 1]) && !STOP.test(all[k]),
+                 end: k + n < all.length && !STOP.test(shown[n - 1]) };
       }
     }
     return { start: false, end: false }; // not found (an older index): claim nothing

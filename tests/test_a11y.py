@@ -79,6 +79,14 @@ def test_facts_box_and_timeline_stay_readable_on_a_phone(server, browser):
         sizes = page.evaluate("""[...document.querySelectorAll('.portal-facts dt, .portal-facts dd, .portal-timeline li')]
             .map(e => parseFloat(getComputedStyle(e).fontSize))""")
         assert sizes and min(sizes) >= 12, sizes  # px, at the phone's own zoom
+        # two columns of facts on a 375 px phone (one made the box fill more than a screen), and no
+        # date broken over two lines
+        columns = page.evaluate("getComputedStyle(document.querySelector('.portal-facts')).gridTemplateColumns")
+        assert len(columns.split()) == 2, columns
+        broken = page.evaluate(r"""[...document.querySelectorAll('.portal-facts dd')]
+            .filter(d => /^\d{4}年\d+月\d+日$/.test(d.textContent.trim()) && d.getBoundingClientRect().height > 40)
+            .map(d => d.textContent)""")
+        assert broken == [], broken
         # every timeline entry shows its date and its step side by side or stacked, never clipped
         clipped = page.evaluate("""[...document.querySelectorAll('.portal-timeline li')]
             .filter(e => e.scrollWidth > e.clientWidth + 1).length""")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from pathlib import Path
@@ -11,6 +12,36 @@ from .diagnostics import summary_line, to_json
 from .model import json_schema
 from .pipeline import run_check
 from .project import Project
+
+
+# argparse's own words (usage, help, errors) in Chinese. argparse looks its `_` up on every call,
+# so it is swapped only while the parser is built and used (main), never for the process: pytest
+# and others in the same interpreter keep theirs. A message not listed stays as it is.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的取值 %(value)r（可选 %(choices)s）",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少需要一个值",
+    "invalid %(type)s value: %(value)r": "无效的 %(type)s 值：%(value)r",
+    "ambiguous option: %(option)s could match %(matches)s": "有歧义的选项：%(option)s 可能是 %(matches)s",
+}
+
+
+@contextlib.contextmanager
+def _chinese_argparse():
+    own = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda text: _ARGPARSE_ZH.get(text, own(text))  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = own  # type: ignore[attr-defined]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,20 +97,20 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", parents=[common], help="检查案例记录和目录")
     p.add_argument("paths", nargs="*", metavar="PATH", help="要检查的文件或目录（默认：全部）")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="输出格式（默认 text）")
     p.add_argument("--strict", action="store_true", help="警告也视为失败")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("build", parents=[common], help="检查并生成整个网站")
-    p.add_argument("--site-dir", metavar="DIR")
-    p.add_argument("--strict", action="store_true")
+    p.add_argument("--site-dir", metavar="DIR", help="网站输出目录（默认：mkdocs.yml 的 site_dir）")
+    p.add_argument("--strict", action="store_true", help="警告也视为失败")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("new", parents=[common], help="新建一条案例记录")
-    p.add_argument("--kind", choices=("容错", "澄清"))
-    p.add_argument("--region")
-    p.add_argument("--title")
-    p.add_argument("--year", type=int)
+    p.add_argument("--kind", choices=("容错", "澄清"), help="案例类型")
+    p.add_argument("--region", help="地区，regions.yaml 中的 name")
+    p.add_argument("--title", help="标题")
+    p.add_argument("--year", type=int, help="编号中的年份（默认：今年）")
     p.add_argument("--prefix", help="编号前缀，如 XA")
     p.add_argument("--domain", help="领域，如 招商引资")
     p.add_argument("--outcome", help="结果（容错类），如 免予问责")
@@ -97,7 +128,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    with _chinese_argparse():
+        args = make_parser().parse_args(argv)
     try:
         project = Project.find(cases=args.cases)
     except ValueError as e:  # e.g. a malformed PORTAL_TODAY

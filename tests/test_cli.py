@@ -50,6 +50,24 @@ def test_usage_errors_exit_2():
     assert portal().returncode == 2
 
 
+def test_usage_and_help_are_in_chinese():
+    r = portal("check", "--format", "xml")
+    assert r.returncode == 2 and r.stderr.startswith("用法：portal check")
+    assert "portal：用法错误：参数 --format：无效的取值 'xml'（可选 'text', 'json'）" in r.stderr
+    help_text = portal("build", "--help").stdout
+    assert "显示本帮助并退出" in help_text and "show this help" not in help_text and "选项" in help_text
+    # argparse keeps its own words for everyone else in the process (pytest parses its options with it)
+    import argparse
+
+    from generator.cli import main
+
+    try:
+        main(["check", "--format", "xml"])
+    except SystemExit as e:
+        assert e.code == 2
+    assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]
+
+
 def test_missing_path_is_a_diagnostic_not_a_traceback():
     r = portal("check", "no/such/file.yaml")
     assert r.returncode == 1 and "Traceback" not in r.stderr

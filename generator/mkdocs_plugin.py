@@ -515,7 +515,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             target = Path(config.site_dir) / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
-        if self.index_job is None:
+        if not self.site.cases:
+            log.info("portal: 暂无公开案例，不生成检索索引")
+        elif self.index_job is None:
             log.info("portal: 预览时检索索引不随修改更新（完整索引请用 portal build）")
         else:
             try:
@@ -549,6 +551,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         (the old site stays). The preview builds it once per session."""
         _cancel_unfinished()  # left by a preview rebuild that failed
         self.index_job: PagefindJob | None = None
+        # No public case yet (a new portal, or only internal and scheduled records): nothing to
+        # search, and Pagefind refuses an empty input (the build used to fail). The search page
+        # then says so and asks for no index file (theme/main.html, portal-search.js).
+        config.extra["portal_no_index"] = not self.site.cases
+        if not self.site.cases:
+            return
         if self.serving and self.dirty and self.indexed:
             return
         kept = cache_path("pagefind", Path(config.config_file_path).parent)

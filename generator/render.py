@@ -137,12 +137,8 @@ class FacetValue:
 class Facet:
     key: str
     label: str
+    url: str  # the facet's own page, above its values' pages ("regions/" above "regions/yanta/")
     values: list[FacetValue]
-
-    @property
-    def url(self) -> str:
-        """The facet's own page, above its values' pages ("regions/" above "regions/yanta/")."""
-        return self.values[0].url.split("/")[0] + "/" if self.values else ""
 
     @property
     def used(self) -> list[FacetValue]:
@@ -190,17 +186,17 @@ class Site:
         by_outcome = group(lambda c: [c.result.outcome])
         by_year = group(lambda c: [str(c.result.decided.year)])
         return [
-            Facet("region", "地区", [FacetValue(r.name, r.slug, f"regions/{r.slug}/", by_region.get(r.name, []))
+            Facet("region", "地区", "regions/", [FacetValue(r.name, r.slug, f"regions/{r.slug}/", by_region.get(r.name, []))
                                      for r in self.catalogs.regions]),
-            Facet("circumstance", "容错情形", [
+            Facet("circumstance", "容错情形", "circumstances/", [
                 FacetValue(ci.id, ci.slug, f"circumstances/{ci.slug}/", by_circ.get(ci.id, []), title=ci.title,
                            detail={"依据": ci.basis, "说明": ci.description})
                 for ci in self.catalogs.circumstances]),
-            Facet("domain", "领域", [FacetValue(d, DOMAIN_SLUGS[d], f"domains/{DOMAIN_SLUGS[d]}/", by_domain.get(d, []))
+            Facet("domain", "领域", "domains/", [FacetValue(d, DOMAIN_SLUGS[d], f"domains/{DOMAIN_SLUGS[d]}/", by_domain.get(d, []))
                                     for d in model.DOMAINS]),
-            Facet("outcome", "结果", [FacetValue(o, OUTCOME_SLUGS[o], f"outcomes/{OUTCOME_SLUGS[o]}/",
+            Facet("outcome", "结果", "outcomes/", [FacetValue(o, OUTCOME_SLUGS[o], f"outcomes/{OUTCOME_SLUGS[o]}/",
                                                  by_outcome.get(o, [])) for o in model.OUTCOMES]),
-            Facet("year", "认定年份", [FacetValue(f"{y}年", y, f"years/{y}/", by_year[y])
+            Facet("year", "认定年份", "years/", [FacetValue(f"{y}年", y, f"years/{y}/", by_year[y])
                                       for y in sorted(by_year, reverse=True)]),
         ]
 
@@ -368,7 +364,7 @@ class Site:
                        "五要素公开。可以按地区、容错情形、领域、结果和年份浏览。</p>")
         out += self.listing_pages("cases/", "全部案例", self.cases, intro=intro)
         out += self.facet_pages()
-        out += [self.facet_index_page(f) for f in self.facets if f.url]
+        out += [self.facet_index_page(f) for f in self.facets]
         out.append(self.typical_page())
         out.append(self.stats_page())
         out.append(self.data_page())

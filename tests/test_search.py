@@ -135,6 +135,46 @@ def test_search_works_under_a_sub_path(subpath_server, browser):
         ctx.close()
 
 
+def test_an_archive_without_a_public_case_builds_and_says_so(browser, tmp_path):
+    """A new portal, or one whose records are all internal or scheduled: nothing to search, and
+    Pagefind refuses an empty input (the build failed). The site builds without an index, and its
+    search page says why and asks for no index file."""
+    import shutil
+
+    from tests.conftest import ROOT, _serve, base_record
+    from tests.site_helpers import portal
+
+    project = tmp_path / "proj"
+    for name in ("content", "theme"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    (project / "cases").mkdir()
+    (project / "cases/XA-2024-001.yaml").write_text(base_record().replace("scope: 公开", "scope: 内部"),
+                                                    encoding="utf-8")
+    r = portal(project, "build")
+    assert r.returncode == 0, r.stderr
+    site = project / "site"
+    assert not (site / "pagefind").exists()
+    page = (site / "search/index.html").read_text(encoding="utf-8")
+    assert "pagefind" not in page and "data-no-index" in page
+    server = _serve(site)
+    address = next(server)
+    try:
+        for path in ("search/", "search/?q=" + quote("招商")):
+            ctx, page, foreign, errors = open_page(browser, address + path)
+            missing = []
+            page.on("response", lambda res: res.status >= 400 and missing.append(res.url))
+            try:
+                wait_until(page, "document.getElementById('portal-search-status').textContent.includes('暂无公开案例')")
+                page.reload(wait_until="networkidle")
+                assert not foreign and not errors and not missing, (errors, missing)
+            finally:
+                ctx.close()
+        assert (site / "regions/index.html").is_file() and (site / "years/index.html").is_file()
+    finally:
+        next(server, None)
+
+
 def test_type_a_query_and_click_through(server, browser):
     ctx, page, foreign, errors = open_page(browser, server + "search/")
     try:

@@ -302,7 +302,9 @@
   // into dictionary words and single characters, which breaks the two-character pieces apart
   // and turns each character into a prefix over thousands of pieces (3 to 8 s per query at
   // 10,000 cases instead of 0.2 s). The pieces need no cutting, so it starts under "und".
-  var started = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
+  // data-no-index: the archive has no public case yet, so the build made no index (ui() says so)
+  var noIndex = script.hasAttribute("data-no-index");
+  var started = noIndex ? Promise.reject(new Error("no index")) : import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
     pagefind = pf;
     var html = document.documentElement, lang = html.getAttribute("lang");
     return pagefind.options({ baseUrl: "/", excerptLength: 40 }).then(function () {
@@ -312,6 +314,7 @@
       return init;
     });
   });
+  started.catch(function () { /* handled where it is used; without an index it rejects at once */ });
   // The URL's search and its first page of fragments (Pagefind keeps them for run()). With
   // filters, the filter index comes first, as in run(). ui() fills the form from the same state.
   var wanted = readState();
@@ -371,7 +374,8 @@
       form.classList.add("portal-ready");
       run();
     }).catch(function () {
-      statusEl.textContent = "检索索引加载失败。可以从“全部案例”按类别浏览。";
+      statusEl.textContent = noIndex ? "本平台暂无公开案例。案例公开后，可以在这里检索。"
+        : "检索索引加载失败。可以从“全部案例”按类别浏览。";
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ui);

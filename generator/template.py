@@ -32,7 +32,7 @@ def next_id(cases_dir: Path, prefix: str, year: int) -> str:
 
 def common_prefix(cases_dir: Path) -> str:
     prefixes = Counter(m.group(1) for p in iter_record_files(cases_dir) if (m := _ID.match(p.stem)))
-    return prefixes.most_common(1)[0][0] if prefixes else "AN"
+    return prefixes.most_common(1)[0][0] if prefixes else ""
 
 
 def _describe(s: dict, required: bool) -> str:
@@ -161,7 +161,14 @@ def new_record(project: Project, args: argparse.Namespace) -> int:
         if answer:
             known[path] = f"[{answer}]" if flag == "circumstance" else answer
     year = args.year or project.today.year
-    prefix = args.prefix or common_prefix(project.cases_dir)
+    # the prefix the records already use; the first record of a new portal must be given one
+    # (it was "AN", and an id once published never changes)
+    prefix = (args.prefix or common_prefix(project.cases_dir)
+              or (_ask("编号前缀（2 至 6 个大写字母，本地区的字母缩写，如 XA）") if interactive else "")).upper()
+    if not prefix:
+        print("portal new：cases/ 中还没有任何案例，没有可沿用的编号前缀：请用 --prefix 指定，如 --prefix XA"
+              "（2 至 6 个大写字母，本地区的字母缩写；编号一经公开就不再改变，请先确定）", file=sys.stderr)
+        return 2
     if not re.match(r"^[A-Z]{2,6}$", prefix):
         print("portal new：编号前缀应为 2 至 6 个大写字母，如 XA", file=sys.stderr)
         return 2

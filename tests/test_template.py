@@ -87,6 +87,21 @@ def test_portal_new_with_flags_writes_and_never_overwrites(project_copy):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
+def test_the_first_record_of_a_new_portal_needs_its_prefix(project_copy):
+    """With no record yet there is no prefix to follow; a made-up one ("AN", as before) would stay
+    in the first ids for ever, since a published id never changes."""
+    import shutil
+
+    shutil.rmtree(project_copy / "cases")
+    (project_copy / "cases").mkdir()
+    r = portal(project_copy, "new", "--region", "雁塔区")
+    assert r.returncode == 2 and "--prefix" in r.stderr and not list((project_copy / "cases").rglob("*.yaml"))
+    r = portal(project_copy, "new", "--region", "雁塔区", "--prefix", "yt")
+    assert r.returncode == 0 and r.stdout.strip() == f"cases/{TODAY.year}/YT-{TODAY.year}-001.yaml", r.stdout
+    r = portal(project_copy, "new", "--region", "雁塔区")  # from now on the records' own prefix
+    assert r.returncode == 0 and r.stdout.strip().endswith(f"YT-{TODAY.year}-002.yaml"), r.stdout
+
+
 def test_new_refuses_to_overwrite_an_existing_file(project_copy, monkeypatch, capsys):
     import argparse
 

@@ -9,9 +9,9 @@ import pytest
 from tests.site_helpers import open_page, search_settled, wait_until
 
 # one of each kind of page: home, listing, case, search with results, statistics, content, open data,
-# a facet's page of values
+# a facet's page of values, the not-found page
 PAGES = ["", "cases/", "cases/XA-2023-017/", "search/?q=" + quote("雁塔区"), "stats/", "about/mechanism/",
-         "about/process/", "data/", "typical/", "regions/yanta/", "circumstances/"]
+         "about/process/", "data/", "typical/", "regions/yanta/", "circumstances/", "404.html"]
 
 
 def ready(page, path: str) -> None:

@@ -1,4 +1,5 @@
 import atexit
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -52,8 +53,9 @@ def demo_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
-def _serve(directory: Path):
-    """A static server on a free port for `directory`; yields its address."""
+@contextlib.contextmanager
+def serve_folder(directory: Path):
+    """A static server on a free port for `directory`, for the `with` block; gives its address."""
     import functools
     import http.server
     import threading
@@ -70,13 +72,16 @@ def _serve(directory: Path):
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
 
 
 @pytest.fixture(scope="session")
 def server(demo_site):
-    yield from _serve(demo_site)
+    with serve_folder(demo_site) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")
@@ -84,7 +89,7 @@ def subpath_server(demo_site, tmp_path_factory):
     """The demo site under a sub-path, as on a GitHub Pages project site: yields ".../portal/"."""
     host = tmp_path_factory.mktemp("host")
     (host / "portal").symlink_to(demo_site, target_is_directory=True)
-    for address in _serve(host):
+    with serve_folder(host) as address:
         yield address + "portal/"
 
 

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from tests.conftest import ROOT, base_record
 
@@ -61,10 +62,9 @@ def test_usage_and_help_are_in_chinese():
 
     from generator.cli import main
 
-    try:
+    with pytest.raises(SystemExit) as usage_error:
         main(["check", "--format", "xml"])
-    except SystemExit as e:
-        assert e.code == 2
+    assert usage_error.value.code == 2
     assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]
 
 

@@ -141,7 +141,7 @@ def test_an_archive_without_a_public_case_builds_and_says_so(browser, tmp_path):
     search page says why and asks for no index file."""
     import shutil
 
-    from tests.conftest import ROOT, _serve, base_record
+    from tests.conftest import ROOT, base_record, serve_folder
     from tests.site_helpers import portal
 
     project = tmp_path / "proj"
@@ -157,9 +157,7 @@ def test_an_archive_without_a_public_case_builds_and_says_so(browser, tmp_path):
     assert not (site / "pagefind").exists()
     page = (site / "search/index.html").read_text(encoding="utf-8")
     assert "pagefind" not in page and "data-no-index" in page
-    server = _serve(site)
-    address = next(server)
-    try:
+    with serve_folder(site) as address:
         for path in ("search/", "search/?q=" + quote("招商")):
             ctx, page, foreign, errors = open_page(browser, address + path)
             missing = []
@@ -170,9 +168,7 @@ def test_an_archive_without_a_public_case_builds_and_says_so(browser, tmp_path):
                 assert not foreign and not errors and not missing, (errors, missing)
             finally:
                 ctx.close()
-        assert (site / "regions/index.html").is_file() and (site / "years/index.html").is_file()
-    finally:
-        next(server, None)
+    assert (site / "regions/index.html").is_file() and (site / "years/index.html").is_file()
 
 
 def test_type_a_query_and_click_through(server, browser):

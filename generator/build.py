@@ -8,6 +8,7 @@ import shutil
 import signal
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .project import Project
@@ -72,9 +73,33 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     return 0
 
 
+# MkDocs' own lines during a preview, in the words staff read everywhere else. Its live-reload
+# server stamps "[HH:MM:SS] " on its lines; the handler's format already gives the time.
+_SERVE_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.compile(a), b) for a, b in [
+    (r"Building documentation\.\.\.", "正在生成网站…"),
+    (r"Documentation built in ([\d.]+) seconds", r"网站已生成，用时 \1 秒"),
+    (r"Watching paths for changes: (.*)",
+     lambda m: "监视这些文件夹和文件的改动：" + "、".join(p.strip("'") for p in m[1].split(", "))),
+    (r"Serving on (\S+)", r"预览地址：\1（按 Ctrl-C 停止）"),
+    (r"Detected file changes", "发现文件改动"),
+    (r"Reloading browsers", "刷新浏览器"),
+    (r"Browser connected: (\S+)", r"浏览器已打开 \1"),
+    (r"An error happened during the rebuild\..*", "重新生成时出错（见上面）：改正之前，浏览器中仍是上一次的网站。"),
+    (r"Shutting down\.\.\.", "预览已停止"),
+]]
+
+
 class _ServeLog(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("A 'dirty' build")  # intended: see serve()
+        text = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", record.getMessage())
+        if text.startswith("A 'dirty' build"):  # intended: see serve()
+            return False
+        for pattern, words in _SERVE_WORDS:
+            if pattern.fullmatch(text):
+                text = pattern.sub(words, text)
+                break
+        record.msg, record.args = text, None
+        return True
 
 
 def _interrupt(signum, frame) -> None:

@@ -510,7 +510,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
 
     def on_post_build(self, config):
         """Open data (JSON, CSV, schema, Atom feed), then the full-text index"""
-        log.info(f"portal: 页面框架套用 {self.shells.filled} 页，完整渲染 {self.shells.rendered} 页")
+        log.debug(f"portal: 页面框架套用 {self.shells.filled} 页，完整渲染 {self.shells.rendered} 页")
         for rel_path, content in exports(self.site, config.site_url).items():
             target = Path(config.site_dir) / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -97,6 +97,23 @@ def test_mkdocs_closing_lines_are_said_in_chinese():
     assert failure_text(Exception("Config value 'nav': bad")) == "Config value 'nav': bad"  # others as they are
 
 
+def test_preview_log_lines_are_said_in_chinese():
+    import logging
+
+    from generator.build import _ServeLog
+
+    def said(msg, *args):
+        record = logging.LogRecord("mkdocs", logging.INFO, __file__, 1, msg, args, None)
+        return record.getMessage() if _ServeLog().filter(record) else None
+
+    assert said("[11:05:17] Serving on %s", "http://127.0.0.1:8000/") == "预览地址：http://127.0.0.1:8000/（按 Ctrl-C 停止）"
+    assert said("Documentation built in 1.06 seconds") == "网站已生成，用时 1.06 秒"
+    assert said("[11:05:17] Watching paths for changes: 'content', 'mkdocs.yml'") == \
+        "监视这些文件夹和文件的改动：content、mkdocs.yml"
+    assert said("A 'dirty' build is being performed, this will likely lead to inaccurate navigation") is None
+    assert said("Doc file 'a.md' contains a link 'b.md'") == "Doc file 'a.md' contains a link 'b.md'"  # others as they are
+
+
 def test_cases_option_points_elsewhere(tmp_path):
     (tmp_path / "XA-2024-001.yaml").write_text(base_record(), encoding="utf-8")
     r = portal("check", "--cases", str(tmp_path))

@@ -86,3 +86,14 @@ def test_broken_record_shows_a_banner_and_the_preview_keeps_running(served):
     assert meta
     with urllib.request.urlopen(base + meta[1], timeout=5) as r:  # binary: not fetch()
         assert r.status == 200 and r.read(2) == b"\x1f\x8b"
+
+    # MkDocs' own lines are said in Chinese, with one time stamp each
+    log.seek(0)
+    said = log.read()
+    for words in (f"预览地址：{base}（按 Ctrl-C 停止）", "正在生成网站…", "网站已生成，用时", "发现文件改动", "刷新浏览器",
+                  "监视这些文件夹和文件的改动：content、mkdocs.yml、theme"):
+        assert words in said, words
+    for english in ("Serving on", "Building documentation", "Documentation built", "Detected file changes",
+                    "Reloading browsers", "Watching paths"):
+        assert english not in said, english
+    assert not re.search(r"\[\d\d:\d\d:\d\d\]", said)

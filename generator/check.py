@@ -479,7 +479,12 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     records: list[Record]  # every valid record, public or not
     catalogs: Catalogs
-    files: int
+    files: int  # record files and catalogs together
+    record_files: int = 0
+
+    @property
+    def catalog_files(self) -> int:
+        return self.files - self.record_files
 
     @property
     def errors(self) -> int:
@@ -631,7 +636,7 @@ def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: d
     for s in reported:
         diags.extend(s.diagnostics)
     records = sorted((Record(s.path, s.case, s.id) for s in reported if s.case is not None and s.ok), key=lambda r: r.id)
-    return CheckResult(sort_diagnostics(diags), records, catalogs, len(case_files) + len(catalogs.docs))
+    return CheckResult(sort_diagnostics(diags), records, catalogs, len(case_files) + len(catalogs.docs), len(case_files))
 
 
 def record_files(folder: Path, display: Any = str) -> list[tuple[Path, str]]:

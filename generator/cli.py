@@ -58,7 +58,7 @@ def cmd_check(args: argparse.Namespace, project: Project) -> int:
     else:
         for d in result.diagnostics:
             print(d.format())
-        print(summary_line(result.diagnostics, result.files), file=sys.stderr)
+        print(summary_line(result.diagnostics, result.record_files, result.catalog_files), file=sys.stderr)
     if result.errors or (args.strict and result.warnings):
         return 1
     return 0

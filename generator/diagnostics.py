@@ -82,10 +82,11 @@ def count(diags: Iterable[Diagnostic]) -> dict[str, int]:
     return out
 
 
-def summary_line(diags: list[Diagnostic], files: int) -> str:
+def summary_line(diags: list[Diagnostic], records: int, catalogs: int) -> str:
     c = count(diags)
     verdict = "未通过" if c["error"] else "通过"
-    return f"检查{verdict}：共 {files} 个文件，{c['error']} 个错误，{c['warning']} 个警告，{c['note']} 个提示。"
+    return (f"检查{verdict}：{records} 件记录、{catalogs} 个目录文件，"
+            f"{c['error']} 个错误，{c['warning']} 个警告，{c['note']} 个提示。")
 
 
 def to_json(diags: list[Diagnostic], files: int) -> str:

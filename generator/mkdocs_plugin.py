@@ -406,8 +406,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             print(d.format(), file=sys.stderr)
         failing = result.errors + (result.warnings if config.strict else 0)
         records = result.records
+        summary = summary_line(result.diagnostics, result.record_files, result.catalog_files)
         if failing and not self.serving:
-            raise PluginError(f"{summary_line(result.diagnostics, result.files)} 网站未生成，请先改正上面的问题。")
+            raise PluginError(f"{summary} 网站未生成，请先改正上面的问题。")
         if self.serving:
             # The preview keeps running: records with errors are left out and every page shows
             # the problems in a banner until they are fixed.
@@ -416,7 +417,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             records = [r for r in records if r.path not in broken]
             config.extra["portal_problems"] = [d.format() for d in errors]
             if errors:
-                print(f"{summary_line(result.diagnostics, result.files)} 预览中不显示出错的记录。", file=sys.stderr)
+                print(f"{summary} 预览中不显示出错的记录。", file=sys.stderr)
         self.site = Site([r.case for r in records], result.catalogs, project.today)
         self._start_index(config)  # Pagefind runs while the pages are rendered and written
         # Pagefind is the longest step and mostly uses one core; the page workers have slack, so

@@ -117,7 +117,7 @@ def test_preview_log_lines_are_said_in_chinese():
 def test_cases_option_points_elsewhere(tmp_path):
     (tmp_path / "XA-2024-001.yaml").write_text(base_record(), encoding="utf-8")
     r = portal("check", "--cases", str(tmp_path))
-    assert r.returncode == 0 and "共 3 个文件" in r.stderr
+    assert r.returncode == 0 and "检查通过：1 件记录、2 个目录文件，" in r.stderr
 
 
 def test_schema_command_prints_valid_json_schema():

@@ -15,11 +15,10 @@ from typing import Iterable
 
 from . import model
 from . import render
+from .markdown import plain
 from .render import Site, case_url, cn_date, forked_site
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_MD_MARK = re.compile(r"[*_`>#]+")
 # Chinese runs and the punctuation between words are captured; spaces only separate. split()
 # cycles through the text around them (places 0, 3, …), a Chinese run or None (1, 4, …) and a
 # separator or None (2, 5, …)
@@ -38,9 +37,9 @@ def bigrams(text: str) -> str:
     extend, append = out.extend, out.append
     parts = _PIECES.split(text)
     last = parts.pop()
-    for plain, run, sep in zip(parts[0::3], parts[1::3], parts[2::3]):
-        if plain:
-            append(plain)
+    for other, run, sep in zip(parts[0::3], parts[1::3], parts[2::3]):
+        if other:
+            append(other)
         if run is not None:
             if len(run) > 1:
                 extend(map(str.__add__, run, run[1:]))  # overlapping pairs, made in C: most of the time here
@@ -62,10 +61,6 @@ def sentences(texts: Iterable[str]) -> str:
     """The texts as one, each ended with a full stop unless it has its own: what keeps the fields
     apart in excerpts, and what stops Pagefind from adding an ASCII "." at the end."""
     return "".join(t if t[-1] in "。！？…" else t + "。" for t in texts if t)
-
-
-def plain(md: str) -> str:
-    return _MD_MARK.sub("", _MD_LINK.sub(r"\1", md))
 
 
 @dataclass(frozen=True)

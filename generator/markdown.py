@@ -47,6 +47,16 @@ def protect(html: str) -> str:
     return html.replace("{", "&#123;").replace("}", "&#125;")
 
 
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_MARK = re.compile(r"[*_`>#]+")
+
+
+def plain(md: str) -> str:
+    """The words of record Markdown without its marks (links keep their text): for search text
+    and page descriptions."""
+    return _MD_MARK.sub("", _MD_LINK.sub(r"\1", md))
+
+
 def render_md(text: str) -> Markup:
     return Markup(protect(_md.render(text)).strip())
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +21,7 @@ from markupsafe import Markup, escape
 
 from . import fields, model, stats
 from .check import Catalogs
-from .markdown import protect, render_md, render_text
+from .markdown import plain, protect, render_md, render_text
 from .parallel import chunks, fork_map
 
 T = TypeVar("T")
@@ -49,6 +50,20 @@ def is_public(case: model.Case, today: dt.date) -> bool:
 def last_updated(case: model.Case) -> dt.date:
     dates = [case.disclosure.published] + [r.date for r in case.revisions]
     return max(d for d in dates if d is not None)
+
+
+DESCRIPTION_CHARS = 90
+# a line break next to Chinese joins without a space, as on the page (markdown.softbreak)
+_BREAK_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n\s*|[ \t]*\n\s*(?=[^\x00-\x7f])")
+
+
+def case_description(c: model.Case) -> str:
+    """A case in one line for search engines and link previews: region, outcome and the start of
+    the event, as words (no Markdown marks), with "…" where it is cut."""
+    summary = " ".join(_BREAK_BY_CJK.sub("", plain(c.event.summary).strip()).split())
+    if len(summary) > DESCRIPTION_CHARS:
+        summary = summary[:DESCRIPTION_CHARS - 1] + "…"
+    return f"{c.region} · {c.result.outcome} · {summary}"
 
 
 def newest_first(cases: Iterable[model.Case]) -> list[model.Case]:
@@ -91,6 +106,7 @@ class Page:
     description: str = ""
     lastmod: dt.date | None = None
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) of the headings in body
+    article: bool = False  # one case (Open Graph's "article"), not a listing or a page about the site
 
     @property
     def url(self) -> str:
@@ -108,6 +124,8 @@ class Page:
             meta["description"] = protect(str(escape(self.description)))
         if self.lastmod:
             meta["lastmod"] = self.lastmod.isoformat()
+        if self.article:
+            meta["article"] = True
         return meta
 
     def front_matter(self) -> str:
@@ -262,9 +280,8 @@ class Site:
         related = [self.by_id[r] for r in c.related if r in self.by_id]  # scheduled ones appear once published
         heading = Headings()
         body = _env.get_template("case.html").render(c=c, related=related, heading=heading, **self.context(url))
-        summary = "".join(c.event.summary.split())
-        return Page(f"cases/{c.id}.md", c.title, body.strip(), description=f"{c.region} · {c.result.outcome} · {summary[:90]}",
-                    lastmod=last_updated(c), toc=tuple(heading.entries))
+        return Page(f"cases/{c.id}.md", c.title, body.strip(), description=case_description(c),
+                    lastmod=last_updated(c), toc=tuple(heading.entries), article=True)
 
     def listing_pages(self, base: str, title: str, cases: list[model.Case], intro: Markup | str = "",
                       filters: bool = True, current: str = "") -> list[Page]:

@@ -5,7 +5,7 @@ import yaml
 
 from generator.check import load_catalogs
 from generator.model import CaseAdapter
-from generator.render import PAGE_SIZE, Page, Site, cn_date, is_public, rel, write_pages
+from generator.render import DESCRIPTION_CHARS, PAGE_SIZE, Page, Site, case_description, cn_date, is_public, rel, write_pages
 from tests.conftest import ROOT, TODAY, base_record
 
 CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
@@ -50,6 +50,17 @@ def test_front_matter_escapes_what_the_theme_prints_raw():
     assert "&lt;b&gt;" in src and "<b>" not in src.split("---")[1]
     assert "&#123;&#123; 7*7 &#125;&#125; &amp; &lt;i&gt;" in src
     assert '"render_macros": false' not in src and "render_macros: false" in src
+
+
+def test_a_case_description_is_words_cut_with_an_ellipsis():
+    marked = case(1, **{"event.summary": "依照**《补贴办法》**和[市里的通知](https://example.gov.cn/a)，\n先行拨付 Smart\nCity 补贴。"})
+    assert case_description(marked) == "雁塔区 · 免予问责 · 依照《补贴办法》和市里的通知，先行拨付 Smart City 补贴。"
+    long = case(2, **{"event.summary": "甲" * DESCRIPTION_CHARS + "乙"})
+    assert case_description(long).endswith(" · " + "甲" * (DESCRIPTION_CHARS - 1) + "…")
+    exact = case(3, **{"event.summary": "甲" * DESCRIPTION_CHARS})
+    assert case_description(exact).endswith(" · " + "甲" * DESCRIPTION_CHARS)  # nothing cut, no "…"
+    page = Site([marked], CAT, TODAY).case_page(marked)
+    assert page.meta()["article"] is True and "article" not in Page("cases/index.md", "t", "").meta()
 
 
 def test_pagination_at_the_page_size_boundary():

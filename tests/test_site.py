@@ -100,6 +100,28 @@ def test_the_not_found_page_speaks_chinese_and_leads_somewhere(built):
         assert (built / "site" / link.lstrip("/") / "index.html").is_file(), link
 
 
+def test_a_shared_link_previews_the_page(built, records):
+    """Open Graph tags: what a messaging app shows for a shared link, the page's own title and summary."""
+    def og(path: str) -> dict[str, str]:
+        html = (built / "site" / path).read_text(encoding="utf-8")
+        head = html[:html.index("</head>")]
+        tags = dict(re.findall(r'<meta property="og:(\w+)" content="([^"]*)">', head))
+        tags["meta description"] = re.search(r'<meta name="description" content="([^"]*)">', head)[1]
+        tags["h1"] = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)[1].strip()
+        return tags
+
+    for c in public(records):
+        tags = og(f"cases/{c.id}/index.html")
+        assert tags["type"] == "article" and tags["locale"] == "zh_CN" and tags["site_name"] == "西安市容错纠错案例公开平台"
+        assert tags["title"] == tags["h1"] and tags["description"] == tags["meta description"]
+        assert tags["description"].startswith(f"{c.region} · {c.result.outcome} · ")
+        assert not re.search(r"\*\*|\]\(", tags["description"]), tags["description"]  # words, not Markdown marks
+    home, listing = og("index.html"), og("regions/yanta/index.html")
+    assert home["title"] == "西安市容错纠错案例公开平台" and home["type"] == "website"
+    assert listing["title"] == listing["h1"] == "地区：雁塔区" and listing["type"] == "website"
+    assert "url" not in home  # no site_url here, so no absolute address to give
+
+
 def test_internal_and_scheduled_leave_no_trace(built, records):
     hidden = [c.id for c in records if not is_public(c, TODAY)]
     assert len(hidden) == 2

@@ -108,13 +108,24 @@ CSV_COLUMNS: list[tuple[str, Any]] = [
 ]
 
 
+# Spreadsheets read a cell that starts with one of these as a formula: "=HYPERLINK(…)" in a
+# record would run when a citizen opens the file, and a Markdown list ("- 第一点") shows as #NAME?.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text_cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as the text it is: a leading apostrophe before a formula start
+    (OWASP's advice for CSV). Numbers stay numbers; cases.json keeps every text exactly."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def cases_csv(site: Site) -> bytes:
     """One row per public record; list fields joined with “；”. UTF-8 with BOM so Excel opens it."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     for c in sorted(site.cases, key=lambda c: c.id):
-        writer.writerow([get(c) for _, get in CSV_COLUMNS])
+        writer.writerow([as_text_cell(get(c)) for _, get in CSV_COLUMNS])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -204,7 +215,7 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
         "created": max((last_updated(c) for c in site.cases), default=site.today).isoformat() + "T00:00:00Z",
         "resources": [
             resource("cases-csv", "cases.csv", "text/csv", type="table", format="csv",
-                     description="每件公开案例一行（UTF-8，带 BOM）",
+                     description="每件公开案例一行（UTF-8，带 BOM）；以 = + - @ 开头的文字前加一个英文单引号，以免表格软件当作公式执行，cases.json 中保持原样",
                      dialect={"header": True, "delimiter": ",", "lineTerminator": "\r\n"},
                      schema={"fields": csv_fields(), "primaryKey": ["id"]}),
             resource("cases-json", "cases.json", "application/json", format="json",

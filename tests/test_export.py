@@ -43,6 +43,19 @@ def test_csv_has_bom_and_round_trips():
     assert rows[1][[n for n, _ in CSV_COLUMNS].index("event.summary")] == data_summary
 
 
+def test_csv_cells_never_start_a_formula():
+    """A spreadsheet runs a cell that starts with =, +, -, @ as a formula (CSV injection, and a
+    Markdown list shows as #NAME?): the CSV shows them as text; the JSON keeps them exactly."""
+    title = '=HYPERLINK("https://example.com","点这里查看")'
+    summary = "- 第一点\n- 第二点"
+    site, case = site_with(title=title, event={"domain": "招商引资", "occurred": "2023-05", "summary": summary})
+    rows = list(csv.DictReader(io.StringIO(cases_csv(site).decode("utf-8-sig"), newline="")))
+    assert rows[0]["title"] == "'" + title and rows[0]["event.summary"] == "'" + summary
+    assert rows[0]["subject.count"] == "1" and rows[0]["id"] == "XA-2024-001"  # the rest as they are
+    item = record_json(case)
+    assert item["title"] == title and item["event"]["summary"] == summary
+
+
 def test_feed_is_well_formed_with_hostile_text():
     site, _ = site_with(title="<script>&amp;测试案例标题很长</script>",
                         revisions=[{"date": "2024-04-01", "note": "更正 & <b>说明</b>"}])

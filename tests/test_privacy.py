@@ -1,6 +1,6 @@
 import pytest
 
-from generator.privacy import apply_allow, gb11643_valid, luhn_valid, scan_text
+from generator.privacy import apply_allow, gb11643_valid, luhn_valid, readable, scan_text
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -89,3 +89,39 @@ def test_allow_silences_only_that_exact_text_and_code():
     assert [h.text for h in kept] == ["13812345678"]
     # a different code does not silence it
     assert len(apply_allow(text, hits, [("E304", "029-87654321")])) == 2
+
+
+WIDE = {ord(c): ord(c) + 0xFEE0 for c in "0123456789Xx@.-+_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+
+
+@pytest.mark.parametrize("text, code", [
+    ("身份证 110105\u200b19491231\u200b002X", "E301"),  # zero-width spaces, as pasted from a web page
+    ("身份证 11010519491231\u00ad002X", "E301"),  # soft hyphen
+    ("手机 138\u200d1234\u20605678", "E302"),  # zero-width joiner, word joiner
+    ("邮箱 li\u200cmou@example.com", "E304"),
+    ("副局长张\u200b小明在会上", "E305"),
+    ("身份证 " + "11010519491231002X".translate(WIDE), "E301"),  # full-width input, check digit Ｘ
+    ("邮箱 " + "limou@example.com".translate(WIDE), "E304"),
+    ("卡号 " + "4111 1111 1111 1111".translate(WIDE), "E303"),
+])
+def test_invisible_and_full_width_characters_hide_nothing(text, code):
+    hits = scan_text(text)
+    assert [h.code for h in hits] == [code], hits
+    h = hits[0]
+    assert text[h.start:h.end] == h.text  # the span as written, so the file position is found
+    hidden = any(ch in h.text for ch in "\u200b\u00ad\u200d\u2060\u200c")
+    assert ("看不见的字符" in h.message) == hidden
+
+
+def test_ordinary_chinese_text_is_read_as_it_is():
+    # full-width punctuation is in nearly every record: it needs no second reading
+    assert readable("经核实，当事人（雁塔区）于2023年：“先行先试”！？；") == ("经核实，当事人（雁塔区）于2023年：“先行先试”！？；", None)
+    view, where = readable("a\u200bＢ1")
+    assert view == "aB1" and where == [0, 2, 3]
+
+
+def test_allow_matches_the_text_as_written():
+    text = "监督电话 ０２９-８７６５４３２１"
+    hits = scan_text(text)
+    assert [h.code for h in hits] == ["E302"]
+    assert apply_allow(text, hits, [("E302", "０２９-８７６５４３２１")]) == []

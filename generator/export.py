@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from . import model
 from .fields import field_reference
+from .markdown import plain_line, shorten
 from .render import Site, case_url, last_updated
 
 FEED_ID = "urn:rongcuo-portal:feed"
@@ -141,6 +142,7 @@ def _stamp(d: dt.date) -> str:
 # Feed readers fetch the whole file on every poll: all 10,000 cases' entries made 9.5 MB. The
 # whole archive is in cases.json and cases.csv; a feed carries what is new.
 FEED_ENTRIES = 100
+FEED_SUMMARY_CHARS = 200
 
 
 def feed_xml(site: Site, site_url: str | None) -> str:
@@ -155,7 +157,7 @@ def feed_xml(site: Site, site_url: str | None) -> str:
         href = case_url(c)
         published = c.disclosure.published
         items = [(published, f"{FEED_ID}:{c.id}", f"公开：{c.title}", f"{c.region} · {c.result.outcome}。"
-                  + " ".join(c.event.summary.split())[:200])]
+                  + shorten(plain_line(c.event.summary), FEED_SUMMARY_CHARS))]
         for n, r in enumerate(c.revisions, 1):
             items.append((r.date, f"{FEED_ID}:{c.id}:revision:{n}", f"更正：{c.title}", f"{r.date} 更正：{r.note}"))
         for date, entry_id, title, summary in items:

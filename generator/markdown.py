@@ -57,6 +57,21 @@ def plain(md: str) -> str:
     return _MD_MARK.sub("", _MD_LINK.sub(r"\1", md))
 
 
+# a line break next to Chinese joins without a space, as on the page (softbreak above)
+_BREAK_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n\s*|[ \t]*\n\s*(?=[^\x00-\x7f])")
+
+
+def plain_line(md: str) -> str:
+    """Record Markdown as one line of words (descriptions, feed summaries): marks dropped, line
+    breaks joined as the page joins them, runs of spaces made one."""
+    return " ".join(_BREAK_BY_CJK.sub("", plain(md).strip()).split())
+
+
+def shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, "…" marking a cut."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def render_md(text: str) -> Markup:
     return Markup(protect(_md.render(text)).strip())
 

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import json
 import posixpath
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -21,7 +20,7 @@ from markupsafe import Markup, escape
 
 from . import fields, model, stats
 from .check import Catalogs
-from .markdown import plain, protect, render_md, render_text
+from .markdown import plain_line, protect, render_md, render_text, shorten
 from .parallel import chunks, fork_map
 
 T = TypeVar("T")
@@ -53,17 +52,12 @@ def last_updated(case: model.Case) -> dt.date:
 
 
 DESCRIPTION_CHARS = 90
-# a line break next to Chinese joins without a space, as on the page (markdown.softbreak)
-_BREAK_BY_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t]*\n\s*|[ \t]*\n\s*(?=[^\x00-\x7f])")
 
 
 def case_description(c: model.Case) -> str:
     """A case in one line for search engines and link previews: region, outcome and the start of
     the event, as words (no Markdown marks), with "…" where it is cut."""
-    summary = " ".join(_BREAK_BY_CJK.sub("", plain(c.event.summary).strip()).split())
-    if len(summary) > DESCRIPTION_CHARS:
-        summary = summary[:DESCRIPTION_CHARS - 1] + "…"
-    return f"{c.region} · {c.result.outcome} · {summary}"
+    return f"{c.region} · {c.result.outcome} · {shorten(plain_line(c.event.summary), DESCRIPTION_CHARS)}"
 
 
 def newest_first(cases: Iterable[model.Case]) -> list[model.Case]:

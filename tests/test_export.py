@@ -56,6 +56,15 @@ def test_csv_cells_never_start_a_formula():
     assert item["title"] == title and item["event"]["summary"] == summary
 
 
+def test_feed_summaries_are_words_joined_as_on_the_page():
+    summary = "试点期间**水质**出现波动，\n个别指标短时超标，见[通报](https://example.gov.cn/a)。" + "甲" * 300
+    site, _ = site_with(event={"domain": "招商引资", "occurred": "2023-05", "summary": summary})
+    root = ET.fromstring(feed_xml(site, None))
+    text = root.find("a:entry/a:summary", {"a": "http://www.w3.org/2005/Atom"}).text
+    assert text.startswith("雁塔区 · 免予问责。试点期间水质出现波动，个别指标短时超标，见通报。甲")
+    assert text.endswith("甲…") and len(text) == len("雁塔区 · 免予问责。") + 200
+
+
 def test_feed_is_well_formed_with_hostile_text():
     site, _ = site_with(title="<script>&amp;测试案例标题很长</script>",
                         revisions=[{"date": "2024-04-01", "note": "更正 & <b>说明</b>"}])

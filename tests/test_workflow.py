@@ -1,6 +1,8 @@
 """Staff workflow around the generator: the pre-commit hook, and the CI templates that check
 and deploy (parsed and inspected; they cannot run here)."""
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,7 +30,12 @@ def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official
     assert wf["env"]["TZ"] == "Asia/Shanghai"  # the build date decides scheduled publication
     build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
     runs = [s["run"] for s in build["steps"] if "run" in s]
-    assert runs == ["make check", "make site"]
+    assert [r for r in runs if r.startswith("make")] == ["make check", "make site"]
+    # problems found by the check are marked on the lines of the pull request, once
+    matcher = json.loads((ROOT / ".github/portal-problem-matcher.json").read_text(encoding="utf-8"))
+    owners = [m["owner"] for m in matcher["problemMatcher"]]
+    assert runs.index('echo "::add-matcher::.github/portal-problem-matcher.json"') < runs.index("make check")
+    assert runs.index("make check") < next(i for i, r in enumerate(runs) if all(f"::remove-matcher owner={o}::" in r for o in owners))
     uses = [s["uses"].split("@")[0] for job in (build, deploy) for s in job["steps"] if "uses" in s]
     assert uses == ["actions/checkout", "actions/setup-python", "actions/setup-node", "actions/cache",
                     "actions/upload-pages-artifact", "actions/deploy-pages"]  # node: make installs Pagefind from npm
@@ -41,6 +48,30 @@ def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official
     assert deploy["needs"] == "build" and "refs/heads/main" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert wf["permissions"] == {"contents": "read"}  # least privilege everywhere else
+
+
+def test_the_problem_matcher_reads_the_checks_own_lines():
+    """GitHub's problem matcher (JavaScript regular expressions; these are the same in Python)
+    turns each diagnostic line into an annotation on the record's line: E codes as errors, W codes
+    as warnings, N notes not at all."""
+    matchers = json.loads((ROOT / ".github/portal-problem-matcher.json").read_text(encoding="utf-8"))["problemMatcher"]
+    broken = ROOT / "tests/fixtures/broken"
+    r = subprocess.run([sys.executable, "-m", "generator", "check", str(broken / "E301-id-number"),
+                        str(broken / "W301-id-bad-check-digit"), "cases"],
+                       cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    lines = r.stdout.splitlines()
+    assert any(" N001 " in line for line in lines)  # a note is printed, and must not become an annotation
+    found = []
+    for line in lines:
+        hits = [(m["severity"], re.match(m["pattern"][0]["regexp"], line), m["pattern"][0]) for m in matchers]
+        hits = [(sev, m, p) for sev, m, p in hits if m]
+        assert len(hits) <= 1
+        for sev, m, p in hits:
+            found.append((sev, m[p["file"]], int(m[p["line"]]), int(m[p["column"]]), m[p["code"]], m[p["message"]]))
+    codes = {(sev, Path(f).parent.name, code, line) for sev, f, line, _, code, _ in found}
+    assert {("error", "E301-id-number", "E301", 12), ("warning", "W301-id-bad-check-digit", "W301", 12)} <= codes
+    assert len(found) == len([line for line in lines if re.search(r": [EW]\d{3} ", line)])  # every error and warning
+    assert all({"E": "error", "W": "warning"}[code[0]] == sev and msg and col >= 1 for sev, _, _, col, code, msg in found)
 
 
 def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_branch():

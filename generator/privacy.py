@@ -96,7 +96,7 @@ _SURNAME = "(?:" + "|".join(_SURNAMES_2) + "|[" + _SURNAMES_1 + "])"
 _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # What may follow a name: punctuation, end of text, or a particle that cannot begin a given name.
 _AFTER = r"(?=$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领|主持|负责)"
-_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_ALT})(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
+_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_ALT})[ \u3000]?(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
 _NAME_BEFORE_COMRADE = re.compile(rf"(?<!{_HAN})(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}})同志")
 _NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
 _ANON = re.compile(rf"{_SURNAME}某")

@@ -287,12 +287,22 @@ class Site:
             url = base if n == 1 else f"{base}page/{n}/"
             body = _env.get_template("listing.html").render(
                 cases=cases[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], total=len(cases), number=n, pages=pages,
-                page_url=lambda k: base if k == 1 else f"{base}page/{k}/",
+                page_url=lambda k: base if k == 1 else f"{base}page/{k}/", pages_url=f"{base}page/",
                 intro=intro if n == 1 else "", open_filters=not current and n == 1,
                 # the filter box only on the first page: later pages are reached through the pager
                 filters=self.filter_entries if filters and n == 1 else [],
                 current=current, **self.context(url))
             out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod))
+        if pages > 1:
+            # the pager's own folder ("/cases/page/", an address cut short): every page with its dates
+            url = f"{base}page/"
+            spans = [cases[(n - 1) * PAGE_SIZE: n * PAGE_SIZE] for n in range(1, pages + 1)]
+            body = _env.get_template("pages.html").render(
+                total=len(cases), base=base, pages=[
+                    {"number": n, "url": base if n == 1 else f"{url}{n}/", "count": len(span),
+                     "newest": span[0].disclosure.published, "oldest": span[-1].disclosure.published}
+                    for n, span in enumerate(spans, 1)], **self.context(url))
+            out.append(Page(f"{url}index.md", f"{title}（各页一览）", body.strip(), lastmod=lastmod))
         return out
 
     def facet_value_pages(self, f: Facet, v: FacetValue) -> list[Page]:

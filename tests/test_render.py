@@ -68,10 +68,21 @@ def test_pagination_at_the_page_size_boundary():
              for i in range(1, PAGE_SIZE + 2)]
     site = Site(cases, CAT, TODAY)
     pages = site.listing_pages("cases/", "全部案例", site.cases)
-    assert [p.path for p in pages] == ["cases/index.md", "cases/page/2.md"]
+    assert [p.path for p in pages] == ["cases/index.md", "cases/page/2.md", "cases/page/index.md"]
     assert f"XA-2024-{PAGE_SIZE + 1:03d}" in pages[0].body  # newest first
     assert "XA-2024-001" in pages[1].body and 'rel="prev"' in pages[1].body
     assert "按类别浏览" in pages[0].body and "按类别浏览" not in pages[1].body
+    # the pager's folder, an address cut short, lists every page with its dates; each pager links to it
+    index = pages[2]
+    assert index.title == "全部案例（各页一览）" and index.url == "cases/page/"
+    items = re.findall(r'<li><a href="([^"]+)">第 (\d) 页</a> <span class="portal-meta">([^<]+)</span>', index.body)
+    newest = dt.date(2024, 3, 1) + dt.timedelta(days=PAGE_SIZE + 1)
+    assert items == [("../", "1", f"{cn_date(newest - dt.timedelta(days=PAGE_SIZE - 1))}至{cn_date(newest)}公开，{PAGE_SIZE} 件"),
+                     ("2/", "2", f"{cn_date(dt.date(2024, 3, 2))}公开，1 件")]
+    assert '<a class="portal-allpages" href="page/">各页一览</a>' in pages[0].body
+    assert '<a class="portal-allpages" href="../">各页一览</a>' in pages[1].body
+    one = site.listing_pages("cases/", "全部案例", site.cases[:PAGE_SIZE])
+    assert [p.path for p in one] == ["cases/index.md"] and "各页一览" not in one[0].body  # one page: no pager
 
 
 def test_facets_count_cases():

@@ -111,6 +111,14 @@ def value_pos(node: Node | None, fallback: tuple[int, int]) -> tuple[int, int]:
 
 
 # ---------------------------------------------------------------- schema validation → diagnostics
+def _digit_hint(value: Any) -> str:
+    """Ids and dates take the digits 0-9 only; a full-width input method types ２０２４, which
+    looks the same in most fonts."""
+    if isinstance(value, str) and any(ch.isdigit() and not ch.isascii() for ch in value):
+        return "；其中有全角等非半角数字，请改用半角数字 0–9"
+    return ""
+
+
 def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
     for err in errors:
         loc = tuple(p for p in err["loc"] if p not in ("point", "period"))
@@ -137,7 +145,7 @@ def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
             doc.error(here[0], here[1], "E104",
                       f"{name} 的值 “{value}” 不在允许范围内：{hint or ''}可选 {'、'.join(map(str, choices))}")
         elif etype.startswith("E"):  # our own PydanticCustomError codes
-            doc.error(here[0], here[1], etype, f"{name}：{err['msg']}")
+            doc.error(here[0], here[1], etype, f"{name}：{err['msg']}{_digit_hint(err.get('input'))}")
         elif etype in ("string_too_short", "string_too_long", "too_short", "too_long"):
             ctx = err.get("ctx", {})
             if etype == "string_too_short" and ctx.get("min_length") == 1:
@@ -155,7 +163,7 @@ def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
                        "related": "如 XA-2023-017", "slug": "只用小写字母、数字和连字符",
                        "url": "以 http:// 或 https:// 开头的网址"}
             hint = next((v for k, v in example.items() if k in loc), "")
-            doc.error(here[0], here[1], "E106", f"{name} 的值 “{value}” 格式不对：{hint}")
+            doc.error(here[0], here[1], "E106", f"{name} 的值 “{value}” 格式不对：{hint}{_digit_hint(value)}")
         elif etype in ("greater_than_equal", "greater_than", "less_than_equal"):
             ctx = err.get("ctx", {})
             bound = {"greater_than_equal": ("ge", "不能小于"), "greater_than": ("gt", "必须大于"),

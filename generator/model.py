@@ -43,10 +43,10 @@ OUTCOMES = TOLERANCE_OUTCOMES + CLEARING_OUTCOMES
 SCOPES = ("公开", "内部")
 PRIVACY_CODES = ("E301", "E302", "E303", "E304", "E305", "E306")
 
-ID_PATTERN = r"^[A-Z]{2,6}-\d{4}-\d{3,4}$"
+ID_PATTERN = r"^[A-Z]{2,6}-[0-9]{4}-[0-9]{3,4}$"
 SLUG_PATTERN = r"^[a-z0-9-]+$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-PARTIAL_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PARTIAL_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 URL_PATTERN = r"^https?://[^\s<>\"]+$"
 
 _date_re = re.compile(DATE_PATTERN)

@@ -20,7 +20,7 @@ from .fields import CONDITIONAL, KIND_ONLY
 from .load import iter_record_files
 from .project import Project
 
-_ID = re.compile(r"^([A-Z]{2,6})-(\d{4})-(\d{3,4})$")
+_ID = re.compile(r"^([A-Z]{2,6})-([0-9]{4})-([0-9]{3,4})$")
 
 
 def next_id(cases_dir: Path, prefix: str, year: int) -> str:

@@ -176,7 +176,11 @@ def feed_xml(site: Site, site_url: str | None) -> str:
             f"xml:lang=\"zh\"><id>{FEED_ID}</id><title>{xml_escape(site.root)}容错纠错案例公开平台</title>"
             f"<subtitle>新公开和更正的案例</subtitle><link rel=\"self\" href=\"feed.xml\"/>"
             f"<link rel=\"alternate\" type=\"text/html\" href=\"./\"/><updated>{_stamp(updated)}</updated>"
-            f"<author><name>{xml_escape(site.root)}容错纠错案例公开平台</name></author>\n")
+            f"<author><name>{xml_escape(site.root)}容错纠错案例公开平台</name></author>")
+    if site.data_license is not None:  # Atom's rights, and the license link relation (RFC 4946)
+        head += (f"<rights>{xml_escape(site.data_license.title)}</rights>"
+                 f"<link rel=\"license\" href={quoteattr(site.data_license.path)}/>")
+    head += "\n"
     return head + "\n".join(e[2] for e in entries) + "\n</feed>\n"
 
 
@@ -215,6 +219,8 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
         # RFC 3339 date-time, as the Data Package profile requires (a bare date fails validation);
         # midnight UTC of the newest record's date, so the file still follows from the records alone
         "created": max((last_updated(c) for c in site.cases), default=site.today).isoformat() + "T00:00:00Z",
+        **({"licenses": [{k: v for k, v in (("name", lic.name), ("path", lic.path), ("title", lic.title)) if v}]}
+           if (lic := site.data_license) else {}),
         "resources": [
             resource("cases-csv", "cases.csv", "text/csv", type="table", format="csv",
                      description="每件公开案例一行（UTF-8，带 BOM）；以 = + - @ 开头的文字前加一个英文单引号，以免表格软件当作公式执行，cases.json 中保持原样",

@@ -40,7 +40,7 @@ from .export import exports
 from .index import SearchRecord, search_records
 from .parallel import lower_priority
 from .project import Project
-from .render import Page, Site
+from .render import DataLicense, Page, Site
 from .security import add_policy
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -377,6 +377,8 @@ def _toc_flat(toc):
 
 class PortalConfig(Config):
     cases = config_options.Type(str, default="cases")
+    # the terms of the open data: {title, path, name?} (render.DataLicense); none stated by default
+    data_license = config_options.Type(dict, default={})
 
 
 class PortalPlugin(BasePlugin[PortalConfig]):
@@ -418,7 +420,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             config.extra["portal_problems"] = [d.format() for d in errors]
             if errors:
                 print(f"{summary} 预览中不显示出错的记录。", file=sys.stderr)
-        self.site = Site([r.case for r in records], result.catalogs, project.today)
+        try:
+            data_license = DataLicense.from_config(self.config.data_license)
+        except ValueError as e:
+            raise PluginError(f"mkdocs.yml 中 portal 插件的设置有误：{e}") from None
+        self.site = Site([r.case for r in records], result.catalogs, project.today, data_license)
         self._start_index(config)  # Pagefind runs while the pages are rendered and written
         # Pagefind is the longest step and mostly uses one core; the page workers have slack, so
         # they give way when both want a core

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import posixpath
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -171,11 +172,41 @@ _env = jinja2.Environment(
 )
 
 
+@dataclass(frozen=True)
+class DataLicense:
+    """The terms the publisher offers the open data under: a deployment's choice (mkdocs.yml,
+    the portal plugin's `data_license`), stated on the data page, in datapackage.json and in the feed."""
+    title: str  # as readers see it, e.g. 知识共享署名 4.0 国际许可协议（CC BY 4.0）
+    path: str  # where its text is (http or https)
+    name: str = ""  # an Open Definition / SPDX id where there is one, e.g. CC-BY-4.0
+
+    @classmethod
+    def from_config(cls, value: Any) -> DataLicense | None:
+        """None for no license stated; ValueError with a Chinese message for a malformed one."""
+        if not value:
+            return None
+        if not isinstance(value, dict):
+            raise ValueError("data_license 应为映射，含 title（名称）和 path（条款网址），可加 name（如 CC-BY-4.0）")
+        unknown = sorted(set(value) - {"title", "path", "name"})
+        if unknown:
+            raise ValueError(f"data_license 中有未知的项 {'、'.join(map(str, unknown))}：只能有 title、path、name")
+        title, path, name = (value.get(k) for k in ("title", "path", "name"))
+        if not isinstance(title, str) or not title.strip():
+            raise ValueError("data_license 缺少 title：许可或使用条件的名称")
+        if not isinstance(path, str) or not re.match(model.URL_PATTERN, path):
+            raise ValueError("data_license 的 path 应为条款全文的网址，以 http:// 或 https:// 开头")
+        if name is not None and not isinstance(name, str):
+            raise ValueError("data_license 的 name 应为文字，如 CC-BY-4.0")
+        return cls(title.strip(), path, (name or "").strip())
+
+
 class Site:
     """Everything the site shows, computed once from checked records."""
 
-    def __init__(self, records: Iterable[model.Case], catalogs: Catalogs, today: dt.date):
+    def __init__(self, records: Iterable[model.Case], catalogs: Catalogs, today: dt.date,
+                 data_license: DataLicense | None = None):
         self.today = today
+        self.data_license = data_license
         self.catalogs = catalogs
         self.root = catalogs.root
         self.cases = newest_first(c for c in records if is_public(c, today))
@@ -362,7 +393,8 @@ class Site:
 
         heading = Headings()
         body = _env.get_template("data.html").render(total=len(self.cases), fields=fields.field_reference(),
-                                                     feed_entries=FEED_ENTRIES, heading=heading, **self.context("data/"))
+                                                     feed_entries=FEED_ENTRIES, heading=heading,
+                                                     data_license=self.data_license, **self.context("data/"))
         return Page("data/index.md", "开放数据", body.strip(), description=f"{self.root}容错纠错案例的开放数据：下载与字段说明",
                     toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
 

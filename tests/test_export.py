@@ -6,9 +6,9 @@ import xml.etree.ElementTree as ET
 import yaml
 
 from generator.check import load_catalogs
-from generator.export import CSV_COLUMNS, cases_csv, cases_json, feed_xml, record_json
+from generator.export import CSV_COLUMNS, cases_csv, cases_json, exports, feed_xml, record_json
 from generator.model import CaseAdapter
-from generator.render import Site
+from generator.render import DataLicense, Site
 from tests.conftest import ROOT, TODAY, base_record
 
 CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
@@ -127,3 +127,19 @@ def test_robots_txt_only_where_crawlers_read_it():
     # under a sub-path (a GitHub Pages project site) crawlers never read it; without site_url no address
     assert "robots.txt" not in exports(site, "https://example.github.io/rongcuo/")
     assert "robots.txt" not in exports(site, None)
+
+
+def test_the_data_license_goes_into_the_package_and_the_feed():
+    _, case = site_with()
+    lic = DataLicense("知识共享署名 4.0 国际许可协议（CC BY 4.0）", "https://creativecommons.org/licenses/by/4.0/", "CC-BY-4.0")
+    files = exports(Site([case], CAT, TODAY, lic))
+    package = json.loads(files["data/datapackage.json"])
+    assert package["licenses"] == [{"name": "CC-BY-4.0", "path": lic.path, "title": lic.title}]
+    root = ET.fromstring(files["feed.xml"])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert root.find("a:rights", ns).text == lic.title
+    assert root.find("a:link[@rel='license']", ns).get("href") == lic.path
+    # none chosen: none claimed
+    plain = exports(Site([case], CAT, TODAY))
+    assert "licenses" not in json.loads(plain["data/datapackage.json"])
+    assert ET.fromstring(plain["feed.xml"]).find("a:rights", ns) is None

@@ -1,11 +1,13 @@
 import datetime as dt
 import re
 
+import pytest
 import yaml
 
 from generator.check import load_catalogs
 from generator.model import CaseAdapter
-from generator.render import DESCRIPTION_CHARS, PAGE_SIZE, Page, Site, case_description, cn_date, is_public, rel, write_pages
+from generator.render import (DESCRIPTION_CHARS, PAGE_SIZE, DataLicense, Page, Site, case_description, cn_date,
+                              is_public, rel, write_pages)
 from tests.conftest import ROOT, TODAY, base_record
 
 CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
@@ -114,3 +116,17 @@ def test_write_pages_for_folder_based_engines(tmp_path):
     write_pages(site.pages(), tmp_path)
     text = (tmp_path / "cases/XA-2024-001.md").read_text(encoding="utf-8")
     assert text.startswith("---\ntitle: ") and '<h2 id="subject">' in text
+
+
+def test_the_data_license_is_stated_only_where_the_publisher_chose_one():
+    cc = {"title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）", "path": "https://creativecommons.org/licenses/by/4.0/",
+          "name": "CC-BY-4.0"}
+    lic = DataLicense.from_config(cc)
+    assert lic == DataLicense(cc["title"], cc["path"], "CC-BY-4.0") and DataLicense.from_config({}) is None
+    page = Site([case(1)], CAT, TODAY, lic).data_page().body
+    assert f'按<a href="{cc["path"]}" rel="license">{cc["title"]}</a>提供' in page
+    assert "使用条件" not in Site([case(1)], CAT, TODAY).data_page().body
+    for bad, words in [({"path": cc["path"]}, "缺少 title"), ({"title": "某协议", "path": "ftp://x"}, "http"),
+                       ({**cc, "url": cc["path"]}, "未知的项 url"), ("CC-BY", "应为映射")]:
+        with pytest.raises(ValueError, match=words):
+            DataLicense.from_config(bad)

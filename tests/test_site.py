@@ -166,6 +166,28 @@ def test_build_is_deterministic(built, tmp_path, monkeypatch):
         assert any(k.startswith("pagefind/" + part) for k in first), part
 
 
+def test_the_data_license_set_in_mkdocs_yml_reaches_the_site(built, tmp_path):
+    project = tmp_path / "proj"
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("site"))
+    config = project / "mkdocs.yml"
+    plain = config.read_text(encoding="utf-8")
+    assert "\n  - portal   " in plain
+    licensed = plain.replace("\n  - portal   ", "\n  - portal:\n      data_license:\n        title: 知识共享署名 4.0 国际许可协议\n"
+                             "        path: https://creativecommons.org/licenses/by/4.0/\n        name: CC-BY-4.0\n  #", 1)
+    config.write_text(licensed, encoding="utf-8")
+    r = portal(project, "build")
+    assert r.returncode == 0, r.stderr
+    assert 'rel="license">知识共享署名 4.0 国际许可协议</a>' in (project / "site/data/index.html").read_text(encoding="utf-8")
+    assert '"name": "CC-BY-4.0"' in (project / "site/data/datapackage.json").read_text(encoding="utf-8")
+    assert "<rights>知识共享署名 4.0 国际许可协议</rights>" in (project / "site/feed.xml").read_text(encoding="utf-8")
+    # a malformed one stops the build with a message, and the site stays as it was
+    before = tree_digest(project / "site")
+    config.write_text(licensed.replace("path: https://", "path: ftp://"), encoding="utf-8")
+    r = portal(project, "build")
+    assert r.returncode == 1 and "portal 插件的设置有误：data_license 的 path 应为条款全文的网址" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr and tree_digest(project / "site") == before
+
+
 def test_failed_build_leaves_previous_site_untouched(built):
     before = tree_digest(built / "site")
     broken = built / "cases/2016/XA-2016-999.yaml"

@@ -584,7 +584,9 @@ def cross_record(summaries: list[Summary]) -> None:
                 s.error(*s.id_pos, "E202", f"id “{rid}” 重复，也出现在 {others}：每个案例的 id 必须唯一且永不复用")
     for s in summaries:
         for ref, line, col in s.related:
-            if ref not in by_id:
+            if ref == s.id:  # "other records" (the spec): the case itself is not one
+                s.error(line, col, "E205", f"相关案例 “{ref}” 就是本案例：related 只列其他案例，请删除这一项")
+            elif ref not in by_id:
                 hint = _suggest(ref, by_id)
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{hint}请核对编号")
             elif by_id[ref][0].scope != "公开":

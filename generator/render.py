@@ -302,7 +302,8 @@ class Site:
     # ---- pages ----
     def case_page(self, c: model.Case) -> Page:
         url = case_url(c)
-        related = [self.by_id[r] for r in c.related if r in self.by_id]  # scheduled ones appear once published
+        # scheduled ones appear once published; an id listed twice is shown once
+        related = [self.by_id[r] for r in dict.fromkeys(c.related) if r in self.by_id]
         heading = Headings()
         body = _env.get_template("case.html").render(c=c, related=related, heading=heading, **self.context(url))
         return Page(f"cases/{c.id}.md", c.title, body.strip(), description=case_description(c),

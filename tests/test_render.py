@@ -130,3 +130,10 @@ def test_the_data_license_is_stated_only_where_the_publisher_chose_one():
                        ({**cc, "url": cc["path"]}, "未知的项 url"), ("CC-BY", "应为映射")]:
         with pytest.raises(ValueError, match=words):
             DataLicense.from_config(bad)
+
+
+def test_a_related_case_listed_twice_is_shown_once():
+    other = case(2)
+    twice = case(1, related=["XA-2024-002", "XA-2024-002"])
+    page = Site([twice, other], CAT, TODAY).case_page(twice)
+    assert page.body.count('href="../XA-2024-002/"') == 1

@@ -425,6 +425,11 @@ class RecordRules:
             a, b = _partial_key(occurred.get("from")), _partial_key(occurred.get("to"))
             if a and b and a[:len(b)] > b[:len(a)]:
                 self.at(("event", "occurred", "to"), "E203", "event.occurred 的结束时间（to）早于开始时间（from）")
+        # not in the spec's list, but no case is decided before its event began (a partial date
+        # begins on its first day, so "2024" fits any decision in 2024)
+        began_loc, began = occ_loc[0][0], _partial_start(occ_loc[0][1])
+        if began and decided and decided < began <= today:  # a future one is E204 already
+            self.at(began_loc, "E203", f"事件发生时间 {occ_loc[0][1]} 晚于认定日期 result.decided {decided}：请核对日期")
 
         prev: dt.date | None = None
         for i in range(len(steps)):

@@ -30,7 +30,7 @@ def policy(html: str) -> str:
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",
-        "style-src 'self' 'unsafe-inline'",  # the theme and the diagrams set style attributes
+        "style-src 'self' 'unsafe-inline'",  # kept: Material builds some markup from strings (innerHTML), which may carry style attributes
         "img-src 'self' data:",
         "font-src 'self' data:",
         "connect-src 'self'",

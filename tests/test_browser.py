@@ -62,13 +62,27 @@ def test_a_page_fetches_nothing_that_grows_with_the_archive(server, browser, pat
         ctx.close()
 
 
-def test_mermaid_diagram_is_drawn_from_the_site_itself(server, browser):
+def test_the_process_flow_is_drawn_without_a_script(server, browser):
+    """The flow on the process page is an ordered list drawn with CSS: boxes one below another,
+    an arrow between each two, the decision's three branches side by side. It was a Mermaid
+    chart, 976 KB of JavaScript (gzipped) on a phone for thirteen boxes."""
     ctx, page, foreign, errors = open_page(browser, server + "about/process/")
+    scripts = []
+    page.on("request", lambda r: scripts.append(r.url) if r.resource_type == "script" else None)
     try:
-        # Material draws the diagram into a closed shadow root: the source <pre> is replaced by a
-        # <div class="mermaid"> that has real height.
-        wait_until(page, "!document.querySelector('pre.mermaid') && "
-                         "document.querySelector('div.mermaid')?.getBoundingClientRect().height > 200")
+        page.reload(wait_until="networkidle")
+        steps = page.locator("ol.portal-flow > li")
+        assert steps.count() == 10 and steps.first.inner_text().startswith("启动")
+        boxes = [steps.nth(i).bounding_box() for i in range(steps.count())]
+        assert all(b["y"] >= a["y"] + a["height"] + 10 for a, b in zip(boxes, boxes[1:]))  # room for the arrow
+        arrows = page.evaluate("""[...document.querySelectorAll('ol.portal-flow > li')].map(li =>
+            parseFloat(getComputedStyle(li, '::after').borderTopWidth) > 0)""")
+        assert arrows == [True] * 9 + [False]  # an arrow under every box but the last
+        branches = page.locator(".portal-flow-branches > li")
+        assert branches.count() == 3
+        tops = {round(branches.nth(i).bounding_box()["y"]) for i in range(3)}
+        assert len(tops) == 1  # side by side on a wide screen
+        assert [u for u in scripts if "/assets/javascripts/bundle." not in u] == [], scripts
         assert not foreign and not errors
     finally:
         ctx.close()

@@ -13,7 +13,7 @@ from generator.model import CaseAdapter
 from generator.render import Site
 from generator.security import add_policy, inline_script_hashes
 from tests.conftest import ROOT, TODAY, base_record
-from tests.site_helpers import open_page, portal, wait_until
+from tests.site_helpers import open_page, portal
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -96,8 +96,6 @@ def test_no_page_violates_its_policy(server, browser):
         page.goto(server + path, wait_until="networkidle")
         if path.startswith("search/"):
             page.wait_for_selector("#portal-search-results[data-done]", state="attached")
-        if path == "about/process/":
-            wait_until(page, "!document.querySelector('pre.mermaid')")
         assert page.evaluate("window.__csp") == [], path
         assert page.locator("meta[http-equiv='Content-Security-Policy']").count() == 1, path
         assert not foreign and not errors, (path, foreign, errors)

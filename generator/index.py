@@ -16,6 +16,7 @@ from typing import Iterable
 from . import model
 from . import render
 from .markdown import plain
+from .privacy import HALF_WIDTH
 from .render import Site, case_url, cn_date, forked_site
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -135,7 +136,8 @@ def _record(c: model.Case, site: Site) -> SearchRecord:
     filters = filters_of(c)
     return SearchRecord(
         url="/" + case_url(c),
-        content=bigrams(sentences(case_text(c, site))),
+        # full-width digits and letters as ASCII, as the search page reads a query (halfWidth)
+        content=bigrams(sentences(case_text(c, site)).translate(HALF_WIDTH)),
         meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
               "date": cn_date(c.result.decided)},
         filters=filters,

@@ -201,8 +201,9 @@ def display_names_person(display: str) -> bool:
 # this, so text without them (nearly all) costs one search.
 _ODD = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
                   "\U000e0001\U000e0020-\U000e007f\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]")
-_HALF = {cp: cp - 0xFEE0 for cp in (0xFF0B, 0xFF0D, 0xFF0E, 0xFF20, 0xFF3F, *range(0xFF10, 0xFF1A),
-                                     *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+# full-width digits, letters and + - . @ _ as ASCII (also what the search index holds: index.py)
+HALF_WIDTH = {cp: cp - 0xFEE0 for cp in (0xFF0B, 0xFF0D, 0xFF0E, 0xFF20, 0xFF3F, *range(0xFF10, 0xFF1A),
+                                         *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
 _INVISIBLE_NOTE = "（其中夹有看不见的字符，如零宽空格，请连同它们一起删除）"
 
 
@@ -212,7 +213,7 @@ def readable(text: str) -> tuple[str, list[int] | None]:
     if not _ODD.search(text):
         return text, None
     kept = [i for i, ch in enumerate(text) if unicodedata.category(ch) != "Cf"]
-    return "".join(text[i] for i in kept).translate(_HALF), kept
+    return "".join(text[i] for i in kept).translate(HALF_WIDTH), kept
 
 
 def scan_text(text: str, names: bool = True) -> list[Hit]:

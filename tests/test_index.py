@@ -74,6 +74,20 @@ def test_one_record_per_public_case_with_filters_and_meta():
     assert clearing.filters["类型"] == ["澄清正名"] and "容错情形" not in clearing.filters
 
 
+def test_full_width_digits_and_letters_are_indexed_as_ascii():
+    """As the search page reads a query typed in full-width mode (portal-search.js halfWidth)."""
+    import yaml
+
+    from generator.model import CaseAdapter
+    from tests.conftest import base_record
+
+    data = yaml.safe_load(base_record())
+    data["event"]["summary"] = "２０２３年投资ＡＢＣ项目，编号ＸＡ－１。"
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    record = search_records(Site([CaseAdapter.validate_python(data)], cat, TODAY))[0]
+    assert "2023 年投 投资 ABC 项目 ， 编号 XA-1 。" in record.content  # the full-width comma stays
+
+
 def test_facet_counts_are_those_of_the_index_filters():
     """The empty search page's counts (facet_counts) must equal what Pagefind would count from
     the same records' filters."""

@@ -133,8 +133,16 @@
   // The index holds Chinese as overlapping two-character pieces (招商引资 → 招商 商引 引资); the query
   // is cut the same way. A single character still matches every piece that starts with it.
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+  // A Chinese input method in full-width mode types ＸＡ－２０２３－０１７: its digits, letters and
+  // - _ . @ are read as the ASCII ones, as the index holds them (index.py; full-width punctuation
+  // such as ，（） stays, it separates words below).
+  function halfWidth(q) {
+    return q.replace(/[\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/g, function (c) {
+      return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
+    });
+  }
   function bigramQuery(q, cover) {
-    return q.replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, function (run) {
+    return halfWidth(q).replace(/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}/g, function (run) {
       var out = [];
       for (var i = 0; i + 1 < run.length; i++) {
         if (!cover || i % 2 === 0 || i === run.length - 2) out.push(run.slice(i, i + 2));
@@ -224,6 +232,7 @@
 
   function pinId(q, results) {
     // a case id puts that case first, found in the results or directly at its own address
+    q = halfWidth(q);
     if (!ID.test(q)) return Promise.resolve(results);
     var id = q.toUpperCase();
     // only the first page of results: each one looked at costs a fragment download (3–7 KB)

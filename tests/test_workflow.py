@@ -13,7 +13,7 @@ import yaml
 
 from tests.conftest import ROOT
 
-PROJECT_COMMANDS = ("make check", "make site", "mv site public")
+PROJECT_COMMANDS = ("make check-report", "make site", "mv site public")
 
 
 def load(name: str) -> dict:
@@ -86,6 +86,10 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_bra
     for job in (check, pages):
         assert all(line in PROJECT_COMMANDS for line in job["script"]), job["script"]
     assert pages["script"][-1] == "mv site public"
+    for job in (check, pages):  # the check's findings in the merge request, also when it fails
+        assert job["script"][0] == "make check-report"
+        assert job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+        assert job["artifacts"]["when"] == "always"
     assert any("install" in line and "npm" in line for line in ci["default"]["before_script"])  # Pagefind from npm
     # the kept search index is carried between runs, never the check cache (pickles)
     carried = [p for c in pages["cache"] for p in c["paths"] if "portal" in p]
@@ -96,8 +100,45 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_bra
 
 def test_make_targets_called_by_ci_exist():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    for target in ("check", "site"):
+    for target in ("check", "check-report", "site"):
         assert f"\n{target}:" in makefile
+
+
+def test_the_code_quality_report_lists_each_finding_with_its_file_and_line(tmp_path):
+    """GitLab's Code Quality format (description, check_name, fingerprint, severity, location);
+    a fingerprint stays the same when the record is edited above the finding."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        from code_quality import main
+    finally:
+        sys.path.pop(0)
+    broken = ROOT / "tests/fixtures/broken"
+    r = subprocess.run([sys.executable, "-m", "generator", "check", "--format", "json", str(broken / "E301-id-number"),
+                        str(broken / "W301-id-bad-check-digit"), "cases"],
+                       cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    check = json.loads(r.stdout)
+    (tmp_path / "check.json").write_text(r.stdout, encoding="utf-8")
+    assert main(["code_quality.py", str(tmp_path / "check.json"), str(tmp_path / "report.json")]) == 0
+    findings = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert len(findings) == len(check["diagnostics"])
+    assert all(set(f) == {"description", "check_name", "fingerprint", "severity", "location"} for f in findings)
+    by_code = {f["check_name"]: f for f in findings}
+    e301 = by_code["portal-check/E301"]
+    assert e301["severity"] == "critical" and e301["location"]["lines"]["begin"] == 12
+    assert e301["location"]["path"].endswith("E301-id-number/XA-2024-001.yaml") and e301["description"].startswith("E301 ")
+    assert by_code["portal-check/W301"]["severity"] == "minor" and by_code["portal-check/N001"]["severity"] == "info"
+    assert len({f["fingerprint"] for f in findings}) == len(findings)
+    # the same finding two lines further down is the same finding
+    for d in check["diagnostics"]:
+        d["line"] += 2
+    (tmp_path / "moved.json").write_text(json.dumps(check), encoding="utf-8")
+    main(["code_quality.py", str(tmp_path / "moved.json"), str(tmp_path / "moved-report.json")])
+    moved = json.loads((tmp_path / "moved-report.json").read_text(encoding="utf-8"))
+    assert [f["fingerprint"] for f in moved] == [f["fingerprint"] for f in findings]
+    # a check that could not run leaves an empty report, not a traceback (its own message follows)
+    (tmp_path / "empty.json").write_text("", encoding="utf-8")
+    assert main(["code_quality.py", str(tmp_path / "empty.json"), str(tmp_path / "none.json")]) == 0
+    assert json.loads((tmp_path / "none.json").read_text(encoding="utf-8")) == []
 
 
 @pytest.fixture

@@ -167,11 +167,13 @@ def test_build_is_deterministic(built, tmp_path, monkeypatch):
 
 
 def test_the_data_license_set_in_mkdocs_yml_reaches_the_site(built, tmp_path):
+    """Also with site_url set: link previews then carry the page's full address."""
     project = tmp_path / "proj"
     shutil.copytree(built, project, ignore=shutil.ignore_patterns("site"))
     config = project / "mkdocs.yml"
     plain = config.read_text(encoding="utf-8")
-    assert "\n  - portal   " in plain
+    assert "\n  - portal   " in plain and "\n# site_url: " in plain
+    plain = plain.replace("\n# site_url: ", "\nsite_url: https://example.gov.cn/rongcuo/\n# ", 1)
     licensed = plain.replace("\n  - portal   ", "\n  - portal:\n      data_license:\n        title: 知识共享署名 4.0 国际许可协议\n"
                              "        path: https://creativecommons.org/licenses/by/4.0/\n        name: CC-BY-4.0\n  #", 1)
     config.write_text(licensed, encoding="utf-8")
@@ -180,6 +182,8 @@ def test_the_data_license_set_in_mkdocs_yml_reaches_the_site(built, tmp_path):
     assert 'rel="license">知识共享署名 4.0 国际许可协议</a>' in (project / "site/data/index.html").read_text(encoding="utf-8")
     assert '"name": "CC-BY-4.0"' in (project / "site/data/datapackage.json").read_text(encoding="utf-8")
     assert "<rights>知识共享署名 4.0 国际许可协议</rights>" in (project / "site/feed.xml").read_text(encoding="utf-8")
+    case_page = (project / "site/cases/XA-2023-017/index.html").read_text(encoding="utf-8")
+    assert '<meta property="og:url" content="https://example.gov.cn/rongcuo/cases/XA-2023-017/">' in case_page
     # a malformed one stops the build with a message, and the site stays as it was
     before = tree_digest(project / "site")
     config.write_text(licensed.replace("path: https://", "path: ftp://"), encoding="utf-8")

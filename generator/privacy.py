@@ -62,6 +62,7 @@ _ID15 = re.compile(r"(?<![0-9])[1-8]\d{14}(?![0-9])")
 # one kind of separator throughout, and only reported with a valid check digit and birth date
 _ID18_GROUPED = re.compile(r"(?<![0-9A-Za-z])\d(?:[ \-\u3000]?\d){16}[ \-\u3000]?[0-9Xx](?![0-9A-Za-z])")
 _CARD = re.compile(r"(?<![0-9])\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?(?![0-9])")
+_YEARS = re.compile(r"(?:(?:19|20)\d\d[ \-]){3,}(?:19|20)\d\d")
 _MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)\s?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{4}){2}(?![0-9])")
 _LANDLINE = re.compile(
     r"(?<![0-9])(?:[(（]0\d{2,3}[)）]\s?|(?:(?:\+|00)\s?86[\s\-]?)?0\d{2,3}[\s\-]?)[2-9]\d{2,3}[\s\-]?\d{4}(?![0-9])"
@@ -160,6 +161,8 @@ def scan_numbers(text: str) -> list[Hit]:
             continue
         d = _digits(m.group(0))
         if not 16 <= len(d) <= 19:
+            continue
+        if _YEARS.fullmatch(m.group(0)):  # "2016 2017 2018 2019": years, and no card number starts with 19 or 20
             continue
         if luhn_valid(d):
             add("E303", m, f"含有银行卡号 “{d[:4]}…”：公开记录不得出现银行卡号，请删除")

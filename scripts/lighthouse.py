@@ -20,7 +20,8 @@ from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = ROOT / ".venv-tools/node_modules/.bin/lighthouse"
-PAGES = ["", "cases/", "cases/XA-2023-017/", "search/?q=" + quote("雁塔区"), "stats/", "about/mechanism/", "data/"]
+PAGES = ["", "cases/", "cases/XA-2023-017/", "search/?q=" + quote("雁塔区"), "stats/", "about/mechanism/", "about/process/",
+         "data/"]
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 
 

@@ -60,7 +60,8 @@ _ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9])[1-8]\d{14}(?![0-9])")
 # the same 18 characters written in groups for reading ("110105 19491231 002X", "1101-0519-…"):
 # one kind of separator throughout, and only reported with a valid check digit and birth date
-_ID18_GROUPED = re.compile(r"(?<![0-9A-Za-z])\d(?:[ \-\u3000]?\d){16}[ \-\u3000]?[0-9Xx](?![0-9A-Za-z])")
+_ID_SEPARATOR = "[ \\-\u3000]"
+_ID18_GROUPED = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_ID_SEPARATOR}?\d){{16}}{_ID_SEPARATOR}?[0-9Xx](?![0-9A-Za-z])")
 _CARD = re.compile(r"(?<![0-9])\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?(?![0-9])")
 _YEARS = re.compile(r"(?:(?:19|20)\d\d[ \-]){3,}(?:19|20)\d\d")
 _MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)\s?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{4}){2}(?![0-9])")
@@ -146,9 +147,11 @@ def scan_numbers(text: str) -> list[Hit]:
             add("W301", m, f"“{s}” 形似身份证号但校验位不符：请确认它不是证件号，必要时删除")
     for m in _ID18_GROUPED.finditer(text):
         s = m.group(0)
-        plain_id = re.sub(r"[ \-\u3000]", "", s)
-        if (len(plain_id) < len(s) and len(set(re.findall(r"[ \-\u3000]", s))) == 1 and not _overlaps(m.span(), taken)
-                and gb11643_valid(plain_id) and _plausible_birth(plain_id[6:14])):
+        separators = set(re.findall(_ID_SEPARATOR, s))  # none: the plain form, found above
+        if len(separators) != 1 or _overlaps(m.span(), taken):
+            continue
+        plain_id = s.replace(separators.pop(), "")
+        if gb11643_valid(plain_id) and _plausible_birth(plain_id[6:14]):
             add("E301", m, f"含有居民身份证号码 “{plain_id[:6]}…”（分段书写）：公开记录不得出现身份证号，请删除")
     for m in _ID15.finditer(text):
         if _overlaps(m.span(), taken):

@@ -311,30 +311,31 @@ class Site:
 
     def listing_pages(self, base: str, title: str, cases: list[model.Case], intro: Markup | str = "",
                       filters: bool = True, current: str = "") -> list[Page]:
-        pages = max(1, -(-len(cases) // PAGE_SIZE))
+        spans = [cases[i:i + PAGE_SIZE] for i in range(0, len(cases), PAGE_SIZE)] or [[]]
+        pager = f"{base}page/"  # the pager's folder
         lastmod = max((last_updated(c) for c in cases), default=None)  # once, not once per page
+
+        def page_url(n: int) -> str:
+            return base if n == 1 else f"{pager}{n}/"
+
         out = []
-        for n in range(1, pages + 1):
-            path = f"{base}index.md" if n == 1 else f"{base}page/{n}.md"
-            url = base if n == 1 else f"{base}page/{n}/"
+        for n, span in enumerate(spans, 1):
             body = _env.get_template("listing.html").render(
-                cases=cases[(n - 1) * PAGE_SIZE: n * PAGE_SIZE], total=len(cases), number=n, pages=pages,
-                page_url=lambda k: base if k == 1 else f"{base}page/{k}/", pages_url=f"{base}page/",
+                cases=span, total=len(cases), number=n, pages=len(spans), page_url=page_url, pages_url=pager,
                 intro=intro if n == 1 else "", open_filters=not current and n == 1,
                 # the filter box only on the first page: later pages are reached through the pager
                 filters=self.filter_entries if filters and n == 1 else [],
-                current=current, **self.context(url))
+                current=current, **self.context(page_url(n)))
+            path = f"{base}index.md" if n == 1 else f"{pager}{n}.md"
             out.append(Page(path, title if n == 1 else f"{title}（第 {n} 页）", body.strip(), lastmod=lastmod))
-        if pages > 1:
+        if len(spans) > 1:
             # the pager's own folder ("/cases/page/", an address cut short): every page with its dates
-            url = f"{base}page/"
-            spans = [cases[(n - 1) * PAGE_SIZE: n * PAGE_SIZE] for n in range(1, pages + 1)]
             body = _env.get_template("pages.html").render(
                 total=len(cases), base=base, pages=[
-                    {"number": n, "url": base if n == 1 else f"{url}{n}/", "count": len(span),
+                    {"number": n, "url": page_url(n), "count": len(span),
                      "newest": span[0].disclosure.published, "oldest": span[-1].disclosure.published}
-                    for n, span in enumerate(spans, 1)], **self.context(url))
-            out.append(Page(f"{url}index.md", f"{title}（各页一览）", body.strip(), lastmod=lastmod))
+                    for n, span in enumerate(spans, 1)], **self.context(pager))
+            out.append(Page(f"{pager}index.md", f"{title}（各页一览）", body.strip(), lastmod=lastmod))
         return out
 
     def facet_value_pages(self, f: Facet, v: FacetValue) -> list[Page]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
-from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.constructor import SafeConstructor
 from yaml.events import (
     AliasEvent,
     DocumentStartEvent,
@@ -138,8 +138,9 @@ def _construct_scalar(ev: ScalarEvent) -> tuple[Any, str | None]:
         return value, f"不允许使用 YAML 标签 {tag.replace(_Y, '!!')}：请删除标签，直接写值"
     try:
         return build(ScalarNode(tag, value)), None
-    except (ConstructorError, ValueError, OverflowError):
-        # e.g. "2023-02-30" resolves as a timestamp but is no real day: keep the text,
+    except Exception:  # noqa: BLE001 - PyYAML's constructors fail in many ways on text an explicit tag forces on them
+        # e.g. "2023-02-30" resolves as a timestamp but is no real day, and `!!bool 2016-02` or
+        # `!!timestamp 5-11` (KeyError, AttributeError inside PyYAML) fit no bool or date: keep the text,
         # the schema check reports it as a malformed date.
         return value, None
 

@@ -55,6 +55,12 @@ def test_standard_tags_are_allowed():
     assert doc.ok and doc.data == {"a": "2021", "b": 3}
 
 
+def test_standard_tag_on_a_value_it_does_not_fit_keeps_the_text():
+    # PyYAML's own constructors raise KeyError, AttributeError or IndexError on these (a traceback)
+    doc = parse("a: !!bool 2016-02\nb: !!timestamp 5-11\nc: !!int ''\nd: !!float 程序\ne: !!int 0x\n")
+    assert doc.ok and doc.data == {"a": "2016-02", "b": "5-11", "c": "", "d": "程序", "e": "0x"}
+
+
 def test_empty_and_non_mapping():
     assert codes(parse("")) == [("E005", 1)]
     assert codes(parse("# only a comment\n")) == [("E005", 1)]

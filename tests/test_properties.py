@@ -63,3 +63,15 @@ def test_mutated_valid_record(line, junk):
 def test_scan_text_never_crashes(text):
     for h in scan_text(text):
         assert text[h.start:h.end] == h.text or h.code == "E401"
+
+
+STANDARD_TAGS = ["!!bool", "!!int", "!!float", "!!timestamp", "!!null", "!!str"]
+
+
+@SETTINGS
+@given(st.sampled_from(base_record().splitlines()[1:]), st.sampled_from(STANDARD_TAGS), st.text(max_size=20))
+def test_standard_tag_on_any_value(line, tag, junk):
+    # an explicit tag forces its constructor on whatever text follows it
+    key, _, value = line.partition(":")
+    run(base_record().replace(line, f"{key}: {tag} {junk or value.strip()}", 1).encode("utf-8"))
+

@@ -15,12 +15,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
+
+from .load import MAX_BYTES
 
 VERSION = 2
 
@@ -98,6 +101,8 @@ class CheckCache:
         try:
             real = self._real(path)
             st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+                return None  # a pipe would block here, a huge file fill memory: the check says why
             sig = (real, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
             known = self.old_stats.get(sig)
             if known is None:

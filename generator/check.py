@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from . import model
 from .cache import CheckCache
 from .diagnostics import Diagnostic, sort_diagnostics
-from .load import Document, Node, as_date, iter_record_files, load_file
+from .load import Document, Node, as_date, iter_record_files, load_file, real_path
 from .parallel import chunks, fork_map
 from .privacy import apply_allow, display_names_person, scan_names, scan_text
 
@@ -592,7 +592,8 @@ def cross_record(summaries: list[Summary]) -> None:
             if ref == s.id:  # "other records" (the spec): the case itself is not one
                 s.error(line, col, "E205", f"相关案例 “{ref}” 就是本案例：related 只列其他案例，请删除这一项")
             elif ref not in by_id:
-                hint = _suggest(ref, by_id)
+                # only a record the link could point to: not the case itself, not an internal one
+                hint = _suggest(ref, (i for i, g in by_id.items() if i != s.id and g[0].scope == "公开"))
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{hint}请核对编号")
             elif by_id[ref][0].scope != "公开":
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
@@ -642,9 +643,9 @@ def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: d
     references and duplicate ids are resolved against but whose own problems are not reported."""
     reported = check_files(case_files, catalogs, today, confine_to, cache)
     context: list[Summary] = []
-    seen = {p.resolve() for p, _ in case_files} if context_files else set()
+    seen = {real_path(p) for p, _ in case_files} if context_files else set()
     for path, display in context_files or []:
-        if path.resolve() not in seen:
+        if real_path(path) not in seen:
             context.append(Summary.of(load_file(path, display, confine_to=confine_to)))
     cross_record(reported + context)
     diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]

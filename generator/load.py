@@ -7,7 +7,9 @@ silently resolved, and so that deep nesting cannot exhaust the Python stack.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -241,12 +243,32 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
     doc.data = to_data(root)
 
 
+def real_path(path: Path) -> Path:
+    """Where a path really is. os.path.realpath, not Path.resolve, which raises RuntimeError on a
+    symlink loop in Python 3.11; a loop stays as it is, and reading it reports E001."""
+    return Path(os.path.realpath(path))
+
+
 def is_inside(path: Path, folder: Path) -> bool:
     try:
-        path.resolve().relative_to(folder.resolve())
+        real_path(path).relative_to(real_path(folder))
         return True
     except ValueError:
         return False
+
+
+_OS_REASONS = {
+    errno.ENOENT: "文件不存在（或是指向不存在的文件的符号链接）",
+    errno.EACCES: "没有读取权限",
+    errno.EPERM: "没有读取权限",
+    errno.ELOOP: "符号链接形成了循环",
+    errno.EISDIR: "这是一个目录",
+}
+
+
+def read_reason(e: OSError) -> str:
+    """Why a file could not be read, in Chinese: strerror is the C library's English."""
+    return _OS_REASONS.get(e.errno, e.strerror or str(e)) if e.errno is not None else str(e)
 
 
 def load_file(path: Path, display: str | None = None, confine_to: Path | None = None, top: str = "map") -> Document:
@@ -256,13 +278,18 @@ def load_file(path: Path, display: str | None = None, confine_to: Path | None = 
         if confine_to is not None and not is_inside(path, confine_to):
             doc.error(1, 1, "E001", f"文件是指向 {confine_to.name}/ 之外的符号链接，出于安全原因拒绝读取：请把记录文件本身放进 {confine_to.name}/")
             return doc
-        size = os.stat(path).st_size
-        if size > MAX_BYTES:
-            doc.error(1, 1, "E003", f"文件大小 {size} 字节，超过 1 MiB 上限：请精简内容")
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            # a named pipe would block the check forever, and /dev/zero never ends
+            doc.error(1, 1, "E001", "不是普通文件（管道、设备等），拒绝读取：记录必须是普通的文本文件")
             return doc
-        raw = path.read_bytes()
+        if st.st_size > MAX_BYTES:
+            doc.error(1, 1, "E003", f"文件大小 {st.st_size} 字节，超过 1 MiB 上限：请精简内容")
+            return doc
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # a file growing while read is still held to the limit
     except OSError as e:
-        doc.error(1, 1, "E001", f"无法读取文件（{e.strerror or e}）")
+        doc.error(1, 1, "E001", f"无法读取文件：{read_reason(e)}")
         return doc
     parse_bytes(doc, raw, top)
     return doc

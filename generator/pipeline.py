@@ -7,7 +7,7 @@ from typing import Sequence
 from .cache import CheckCache
 from .check import CheckResult, check_paths, load_catalogs, record_files
 from .diagnostics import Diagnostic, sort_diagnostics
-from .load import iter_record_files
+from .load import iter_record_files, real_path
 from .project import Project
 
 
@@ -44,8 +44,8 @@ def run_check(project: Project, paths: Sequence[str] = ()) -> CheckResult:
         return check_paths(every, catalogs, project.today, confine_to=project.cases_dir,
                            cache=_cache(project, project.cases_dir))
     files, missing = _expand(paths)
-    catalog_files = {project.regions_path.resolve(), project.circumstances_path.resolve()}
-    files = [(p, d) for p, d in files if p.resolve() not in catalog_files]  # catalogs are always checked
+    catalog_files = {real_path(project.regions_path), real_path(project.circumstances_path)}
+    files = [(p, d) for p, d in files if real_path(p) not in catalog_files]  # catalogs are always checked
     result = check_paths(files, catalogs, project.today, context_files=every, cache=_cache(project, None))
     result.diagnostics = sort_diagnostics(result.diagnostics + missing)
     return result

@@ -89,6 +89,19 @@ def test_internal_record_need_not_have_published(tmp_path):
     assert found(check_text(tmp_path, text)) == []
 
 
+def test_missing_related_id_suggests_only_a_record_it_could_link_to(tmp_path):
+    internal = base_record().replace("XA-2024-001", "XA-2024-002").replace("scope: 公开\n  published: 2024-03-01", "scope: 内部")
+    (tmp_path / "XA-2024-002.yaml").write_text(internal, encoding="utf-8")
+    typo = base_record() + "related: [XA-2024-003]\n"
+    # the nearest ids are the case itself and an internal record, neither a link it may have
+    [d] = check_text(tmp_path, typo).diagnostics
+    assert d.code == "E205" and "是否应为" not in d.message, d.message
+    public = base_record().replace("XA-2024-001", "XA-2024-013")
+    (tmp_path / "XA-2024-013.yaml").write_text(public, encoding="utf-8")
+    [d] = check_text(tmp_path, typo).diagnostics
+    assert "是否应为 “XA-2024-013”" in d.message, d.message
+
+
 def test_collective_subject_needs_no_rank(tmp_path):
     text = base_record().replace("display: 雁塔区某局副局长李某\n  rank: 县处级副职",
                                  "display: 雁塔区某局领导班子\n  type: 集体\n  count: 5")

@@ -1,5 +1,6 @@
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,24 @@ def test_check_passes_on_examples():
     r = portal("check")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "N001" in r.stdout and "0 个错误" in r.stderr
+
+
+def test_check_with_a_pipe_and_a_symlink_loop_in_cases_ends_with_e001(tmp_path):
+    """Once a traceback (the loop) and a check that never ended (the pipe, read by the cache)."""
+    project = tmp_path / "p"
+    shutil.copytree(ROOT / "content", project / "content")
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    (project / "cases").mkdir()
+    (project / "cases" / "XA-2024-001.yaml").write_text(base_record(), encoding="utf-8")
+    os.mkfifo(project / "cases" / "XA-2024-002.yaml")
+    (project / "cases" / "XA-2024-003.yaml").symlink_to("XA-2024-003.yaml")
+    r = subprocess.run([sys.executable, "-m", "generator", "check"], cwd=project, capture_output=True, text=True,
+                       timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT), "PORTAL_CACHE_DIR": str(tmp_path / "cache")})
+    assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+    assert r.stdout.splitlines() == [
+        "cases/XA-2024-002.yaml:1:1: E001 不是普通文件（管道、设备等），拒绝读取：记录必须是普通的文本文件",
+        "cases/XA-2024-003.yaml:1:1: E001 无法读取文件：符号链接形成了循环",
+    ]
 
 
 def test_check_reports_path_as_given_and_exits_1(tmp_path):

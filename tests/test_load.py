@@ -100,6 +100,21 @@ def test_unreadable_and_symlink_outside(tmp_path: Path):
     assert codes(load_file(inside / "link.yaml", confine_to=inside)) == [("E001", 1)]
 
 
+def test_files_that_are_not_plain_files_are_refused_not_read(tmp_path: Path):
+    import os
+
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    os.mkfifo(cases / "pipe.yaml")  # reading a named pipe with no writer blocks forever
+    (cases / "loop.yaml").symlink_to("loop.yaml")  # Path.resolve raised RuntimeError on it
+    (cases / "dangling.yaml").symlink_to("nowhere.yaml")
+    for name, says in [("pipe.yaml", "不是普通文件"), ("loop.yaml", "符号链接形成了循环"), ("dangling.yaml", "文件不存在")]:
+        doc = load_file(cases / name, confine_to=cases)
+        assert codes(doc) == [("E001", 1)] and says in doc.diagnostics[0].message, (name, doc.diagnostics)
+    # /dev/zero never ends: refused before reading, not read until memory runs out
+    assert codes(load_file(Path("/dev/zero"))) == [("E001", 1)]
+
+
 def test_billion_laughs_is_refused_without_expanding(tmp_path: Path):
     lines = ['a0: &a0 "哈哈哈哈哈哈哈哈哈哈"'] + [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 10)]
     doc = parse("\n".join(lines) + "\n")

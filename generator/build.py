@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from .load import real_path
 from .project import Project
 
 
@@ -39,13 +40,49 @@ def failure_text(e: BaseException) -> str:
     return text
 
 
+def site_dir_problem(target: Path, project: Project) -> str | None:
+    """Why `target` must not be replaced by a built site, or None. The build swaps the whole
+    folder, so `--site-dir .` once deleted the project itself, records and .git included, and
+    reported success. MkDocs refuses a site_dir around its docs_dir, but the build hands MkDocs
+    a temporary folder, so that check never saw the real target."""
+    theme = project.config.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    sources = [("项目目录", project.root), ("案例目录", project.cases_dir), ("页面目录", project.docs_dir),
+               ("配置文件 mkdocs.yml", project.root / "mkdocs.yml")] + ([("主题目录", project.root / str(custom))] if custom else [])
+    for what, path in sources:
+        path = real_path(path)
+        if path == target or target in path.parents:
+            where = f"就是{what}" if path == target else f"包含{what}（{path}）"
+            return f"网站目录 {target} {where}：构建会用生成的网站替换整个网站目录，原有的文件都会被删除。请另外指定一个目录，例如 site"
+        if what in ("案例目录", "页面目录") and path in target.parents:
+            return f"网站目录 {target} 在{what}（{path}）之中：生成的网站不能放在源文件里，请另外指定一个目录，例如 site"
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        return f"{target} 已存在，但不是目录：请指定一个目录"
+    if target.is_dir() and not (target / "index.html").exists() and any(not e.name.startswith(".") for e in target.iterdir()):
+        return (f"目录 {target} 中已有文件，但不像是生成的网站（没有 index.html）：构建会删除其中原有的文件，所以不替换它。"
+                "请换一个目录，或先自行清空它")
+    return None
+
+
+def keep_hidden(old: Path, new: Path) -> None:
+    """Carry the old site's hidden entries (.git of a deployment checkout, .well-known) into the
+    new one, as MkDocs' own clean build leaves them in place."""
+    for entry in sorted(old.iterdir()):
+        if entry.name.startswith(".") and not (new / entry.name).exists():
+            os.rename(entry, new / entry.name)
+
+
 def build_site(project: Project, site_dir: Path | None = None, strict: bool = False) -> int:
     """Build into a fresh temporary folder beside the target, then swap it in. On any failure
     the existing site folder is left exactly as it was."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    target = (site_dir or project.site_dir).resolve()
+    target = real_path(site_dir or project.site_dir)
+    problem = site_dir_problem(target, project)
+    if problem:
+        print(f"无法构建：{problem}", file=sys.stderr)
+        return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
@@ -65,6 +102,7 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     if target.exists():
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
         os.rename(target, old)
+        keep_hidden(old, tmp)
     os.rename(tmp, target)
     os.chmod(target, 0o755)
     if old is not None:

@@ -210,6 +210,33 @@ def test_failed_build_leaves_previous_site_untouched(built):
     assert not [p for p in built.iterdir() if p.name.startswith(".site-")]
 
 
+@pytest.mark.parametrize("site_dir", [".", "..", "cases", "content", "content/site", "theme", "mkdocs.yml", "elsewhere"])
+def test_build_refuses_a_site_dir_that_would_delete_the_project(tmp_path, site_dir):
+    """The build replaces the whole site folder: `--site-dir .` once deleted the project, records
+    and .git included, and reported success."""
+    project = tmp_path / "proj"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv", "site", ".git", "bench", "tests", "docs", "*.pyc"))
+    (project / "elsewhere").mkdir()
+    (project / "elsewhere" / "notes.txt").write_text("不是网站", encoding="utf-8")  # a folder that is no built site
+    before = tree_digest(tmp_path)
+    r = portal(project, "build", "--site-dir", site_dir)
+    assert r.returncode == 2 and r.stderr.startswith("无法构建：") and "Traceback" not in r.stderr, r.stderr
+    assert tree_digest(tmp_path) == before
+
+
+def test_rebuild_keeps_the_hidden_entries_of_the_old_site(built):
+    """A site folder that is a deployment checkout keeps its .git, as MkDocs' own clean build leaves it."""
+    hidden = built / "site/.git"
+    hidden.mkdir()
+    (hidden / "HEAD").write_text("ref: refs/heads/gh-pages\n", encoding="utf-8")
+    try:
+        assert portal(built, "build").returncode == 0
+        assert (hidden / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/gh-pages\n"
+        assert (built / "site/index.html").exists()
+    finally:
+        shutil.rmtree(hidden, ignore_errors=True)
+
+
 def test_mkdocs_build_strict_passes_directly(built, tmp_path):
     r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "out")],
                        cwd=built, capture_output=True, text=True)

@@ -135,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as e:  # e.g. a malformed PORTAL_TODAY
         print(f"portal：配置错误：{e}", file=sys.stderr)
         return 2
+    # `portal check FILE` needs no cases folder: there it is only the context of cross-record checks
+    whole = args.command in ("build", "serve") or (args.command == "check" and not args.paths)
+    problem = project.cases_problem() if whole else None
+    if problem:
+        print(f"portal：{problem}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args, project) or 0)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM for build and serve (see stop_as_on_ctrl_c)

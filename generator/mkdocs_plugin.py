@@ -398,7 +398,10 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         # the same project as the `portal` commands see (paths in messages, the check cache)
-        project = Project.find(root=root, cases=str(self.cases_override) if self.cases_override else None)
+        project = Project.find(root=root, cases=str(self.cases_override) if self.cases_override else None,
+                               config_file=Path(config.config_file_path))
+        if project.cases_problem():
+            raise PluginError(project.cases_problem())
         # Reproducible output: every date MkDocs stamps (sitemap, gzip) is the build date, an input.
         epoch = dt.datetime.combine(project.today, dt.time(), dt.timezone.utc).timestamp()
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(epoch)))

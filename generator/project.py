@@ -42,6 +42,15 @@ class Project:
     def circumstances_path(self) -> Path:
         return self.docs_dir / "data" / "circumstances.yaml"
 
+    def cases_problem(self) -> str | None:
+        """A cases folder that does not exist is a mistyped --cases or `cases:` option, not an
+        empty archive: checking it passed with 0 records, and building replaced the published
+        site with an empty one."""
+        if self.cases_dir.is_dir():
+            return None
+        return (f"案例目录 {self.display(self.cases_dir)} 不存在或不是目录：请检查 --cases 或 mkdocs.yml 中 portal 插件的 cases 设置"
+                "（还没有案例时，请建立这个空目录；git 不保存空目录，可在其中放一个 .gitkeep 文件）")
+
     def display(self, path: Path) -> str:
         """Paths in messages are relative to where the command ran, as staff typed them."""
         cwd, text = os.getcwd(), str(path)
@@ -53,10 +62,12 @@ class Project:
             return text
 
     @classmethod
-    def find(cls, root: Path | None = None, cases: str | None = None, today: dt.date | None = None) -> "Project":
+    def find(cls, root: Path | None = None, cases: str | None = None, today: dt.date | None = None,
+             config_file: Path | None = None) -> "Project":
+        """config_file: the one MkDocs was given (`mkdocs build -f other.yml`), else root/mkdocs.yml."""
         root = (root or Path.cwd()).resolve()
         config: dict[str, Any] = {}
-        cfg_file = root / "mkdocs.yml"
+        cfg_file = config_file or root / "mkdocs.yml"
         if cfg_file.is_file():
             try:
                 loaded = yaml.load(cfg_file.read_text(encoding="utf-8"), Loader=_ConfigLoader)

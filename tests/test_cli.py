@@ -40,6 +40,16 @@ def test_check_with_a_pipe_and_a_symlink_loop_in_cases_ends_with_e001(tmp_path):
     ]
 
 
+def test_check_of_a_cases_folder_that_does_not_exist_is_a_usage_error(tmp_path):
+    # it passed with "0 件记录": a typo in CI would check nothing and stay green
+    r = portal("check", "--cases", str(tmp_path / "casse"))
+    assert r.returncode == 2 and "不存在或不是目录" in r.stderr and "检查通过" not in r.stderr, r.stderr
+    empty = tmp_path / "cases"
+    empty.mkdir()  # a new archive with no case yet is fine
+    r = portal("check", "--cases", str(empty))
+    assert r.returncode == 0 and "检查通过：0 件记录" in r.stderr, r.stderr
+
+
 def test_check_reports_path_as_given_and_exits_1(tmp_path):
     (tmp_path / "XA-2024-001.yaml").write_text(base_record().replace("outcome: 免予问责", "outcome: 免于问责"), encoding="utf-8")
     r = portal("check", str(tmp_path / "XA-2024-001.yaml"))

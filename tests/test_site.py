@@ -224,6 +224,22 @@ def test_build_refuses_a_site_dir_that_would_delete_the_project(tmp_path, site_d
     assert tree_digest(tmp_path) == before
 
 
+def test_a_mistyped_cases_folder_is_refused_not_published_as_an_empty_site(built):
+    before = tree_digest(built / "site")
+    r = portal(built, "build", "--cases", "casse")
+    assert r.returncode == 2 and "portal：案例目录 casse 不存在或不是目录" in r.stderr, r.stderr
+    assert tree_digest(built / "site") == before
+    # the same through MkDocs itself, with the typo in mkdocs.yml
+    config = (built / "mkdocs.yml").read_text(encoding="utf-8")
+    (built / "mkdocs-typo.yml").write_text(config.replace("  - portal ", "  - portal:\n      cases: casse\n  # ", 1), encoding="utf-8")
+    try:
+        r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", "mkdocs-typo.yml", "-d", str(built / "typo-site")],
+                           cwd=built, capture_output=True, text=True)
+        assert r.returncode == 1 and "案例目录 casse 不存在或不是目录" in r.stderr, r.stderr
+    finally:
+        (built / "mkdocs-typo.yml").unlink()
+
+
 def test_rebuild_keeps_the_hidden_entries_of_the_old_site(built):
     """A site folder that is a deployment checkout keeps its .git, as MkDocs' own clean build leaves it."""
     hidden = built / "site/.git"

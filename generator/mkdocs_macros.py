@@ -48,7 +48,7 @@ def define_env(env: Any) -> None:
         for v in _site().facet("circumstance").values:
             link = rel(here(), v.url)
             rows.append(
-                f"<div class=\"portal-circ\"><h3 id=\"{v.slug}\"><a href=\"{link}\">{render_text(v.title)}</a></h3>"
+                f"<div class=\"portal-circ\"><h2 id=\"{v.slug}\"><a href=\"{link}\">{render_text(v.title)}</a></h2>"
                 f"<p>{render_text(v.detail['说明'])}</p><p class=\"portal-meta\">依据：{render_text(v.detail['依据'])}"
                 f" · 已公开案例 <a href=\"{link}\">{v.count} 件</a></p></div>")
         return Markup("<div class=\"portal-circs\">\n" + "\n".join(rows) + "\n</div>")

@@ -381,6 +381,31 @@ def test_a_build_stopped_by_sigterm_leaves_nothing_behind(built, tmp_path, monke
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no half-built site either
 
 
+def test_no_heading_level_is_skipped(built):
+    """A screen reader's list of headings jumps from h1 to h3 as if a section were missing (vnu
+    reports it): the 容错情形 page put each circumstance under an h3 straight after its h1."""
+    skipped = []
+    for page in sorted((built / "site").rglob("*.html")):
+        if "<article" not in page.read_text(encoding="utf-8"):
+            continue  # e.g. the pager's redirect pages
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", article(page))]
+        skipped += [(str(page.relative_to(built / "site")), a, b) for a, b in zip(levels, levels[1:]) if b > a + 1]
+    assert not skipped, skipped[:5]
+
+
+def test_no_aria_label_on_an_element_without_a_role(built):
+    """ARIA forbids a name on generic elements (div, span, p, b, i): screen readers ignore it and
+    the HTML checker (vnu) reports it. The search page's filter box had one."""
+    found = []
+    for page in sorted((built / "site").rglob("*.html")):
+        html_text = page.read_text(encoding="utf-8")
+        found += [(page.name, tag) for tag in re.findall(r"<(?:div|span|p|b|i)\b[^>]*\baria-label=[^>]*>", html_text)
+                  if "role=" not in tag]
+    assert not found, found[:5]
+    assert 'id="portal-search-facets" class="portal-search-facets" role="group" aria-label="筛选"' in \
+        (built / "site/search/index.html").read_text(encoding="utf-8")
+
+
 def test_the_search_page_asks_early_for_files_the_site_has(built):
     """The search page preloads or prefetches what Pagefind will load (theme/main.html) by names
     Pagefind chooses: every such file exists (a new Pagefind that names them differently fails

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -23,10 +24,24 @@ from .project import Project
 _ID = re.compile(r"^([A-Z]{2,6})-([0-9]{4})-([0-9]{3,4})$")
 
 
+def deleted_ids(cases_dir: Path) -> set[str]:
+    """Ids of record files deleted in the git history of cases/: a withdrawn case should become
+    内部, but one whose file was deleted keeps its id too ("never reused", the spec). Empty when
+    git or a repository is missing."""
+    try:
+        out = subprocess.run(["git", "log", "--all", "--no-renames", "--diff-filter=D", "--name-only", "--format=", "--", "."],
+                             cwd=cases_dir, capture_output=True, timeout=60, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {m.group(0) for line in out.decode("utf-8", "replace").splitlines() if (m := _ID.match(Path(line).stem))}
+
+
 def next_id(cases_dir: Path, prefix: str, year: int) -> str:
-    """One above the highest sequence number used for prefix-year (ids are never reused)."""
-    used = [int(m.group(3)) for p in iter_record_files(cases_dir)
-            if (m := _ID.match(p.stem)) and m.group(1) == prefix and int(m.group(2)) == year]
+    """One above the highest sequence number used for prefix-year, by a record in cases/ or by
+    one deleted from it in git (ids are never reused)."""
+    stems = [p.stem for p in iter_record_files(cases_dir)] + sorted(deleted_ids(cases_dir))
+    used = [int(m.group(3)) for stem in stems
+            if (m := _ID.match(stem)) and m.group(1) == prefix and int(m.group(2)) == year]
     return f"{prefix}-{year}-{max(used, default=0) + 1:03d}"
 
 

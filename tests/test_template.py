@@ -75,6 +75,26 @@ def test_next_id_never_reuses(tmp_path):
     assert next_id(tmp_path, "XA", 2025) == "XA-2025-001"
 
 
+def test_next_id_skips_the_ids_of_records_deleted_in_git(tmp_path):
+    import subprocess
+
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=tmp_path, check=True,
+                       capture_output=True)
+
+    cases = tmp_path / "cases" / "2024"
+    cases.mkdir(parents=True)
+    for stem in ("XA-2024-001", "XA-2024-002"):
+        (cases / f"{stem}.yaml").write_text(f"id: {stem}\n", encoding="utf-8")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "two records")
+    git("rm", "-q", "cases/2024/XA-2024-002.yaml")  # deleted instead of made 内部
+    git("commit", "-qm", "withdrawn")
+    # the highest id in cases/ is 001, but 002 was used once and is never given again
+    assert next_id(tmp_path / "cases", "XA", 2024) == "XA-2024-003"
+
+
 def test_portal_new_with_flags_writes_and_never_overwrites(project_copy):
     r = portal(project_copy, "new", "--kind", "容错", "--region", "雁塔区", "--title", "一个新的容错纠错案例标题")
     assert r.returncode == 0, r.stderr

@@ -368,6 +368,12 @@ class RecordRules:
         named = subj.get("named") is True
         if stype == "个人" and "rank" not in subj:
             self.at(("subject",), "E101", f"个人对象缺少 subject.rank（职级）：可选 {'、'.join(model.RANKS)}", key=True)
+        count = subj.get("count")
+        if stype == "个人" and type(count) is int and count > 1:
+            # the spec's count is the number of people a collective covers; a person counted as
+            # several inflated 涉及人数 on the home and statistics pages
+            self.at(("subject", "count"), "E106", f"个人对象的人数只能是 1（现为 {count}）：请删除 count；"
+                                                  "若对象是单位、班子或党组织，请把 type 改为 集体")
         if named and not _list(self.d, "sources"):
             self.at(("subject", "named"), "E101", "subject.named 为 true 时必须在 sources 中注明已公开全名的官方来源")
         display = subj.get("display")

@@ -128,7 +128,7 @@ class Subject(Base):
     display: Text = Field(title="公开称谓", description="对外公开时的称谓，个人写作 “单位+职务+姓+某”，如 “雁塔区住建局副局长李某”")
     named: bool = Field(False, title="是否实名", description="仅当官方已公开全名时填 true，此时必须填写 sources")
     type: Literal[SUBJECT_TYPES] = Field("个人", title="对象类型", description="个人 或 集体（单位、班子、党组织）")
-    count: int = Field(1, ge=1, title="人数", description="涉及人数，集体对象填所涵盖的人数")
+    count: int = Field(1, ge=1, title="人数", description="集体对象填所涵盖的人数；个人对象不填（只能是 1）")
     rank: Literal[RANKS] | None = Field(None, title="职级", description="个人对象必填")
     unit_type: Literal[UNIT_TYPES] = Field(title="单位性质")
 

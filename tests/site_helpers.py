@@ -17,9 +17,11 @@ CANARY_SCHEDULED = "CANARY-SCHEDULED-4c2e"
 TEMPLATE_PROBE = "{{ 7*7 }} {% if true %}模板{% endif %}"
 
 
-def portal(project: Path, *args: str, **kw) -> subprocess.CompletedProcess:
+def portal(project: Path, *args: str, env: dict[str, str] | None = None, **kw) -> subprocess.CompletedProcess:
+    """`env`: variables for this run; PORTAL_SITE_URL (mkdocs.yml's site_url) only when given there."""
+    base = {k: v for k, v in os.environ.items() if k != "PORTAL_SITE_URL"}
     return subprocess.run([sys.executable, "-m", "generator", *args], cwd=project, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, **kw)
+                          env={**base, "PYTHONPATH": str(ROOT), **(env or {})}, **kw)
 
 
 def plant_canaries(project: Path) -> None:

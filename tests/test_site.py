@@ -167,18 +167,24 @@ def test_build_is_deterministic(built, tmp_path, monkeypatch):
 
 
 def test_the_data_license_set_in_mkdocs_yml_reaches_the_site(built, tmp_path):
-    """Also with site_url set: link previews then carry the page's full address."""
+    """Also with site_url set, from the environment as the CI templates set it: link previews then
+    carry the page's full address, and the 404 page, which hosts serve at any depth, links below
+    the sub-path (from the root it loaded no styles on a GitHub Pages project site)."""
     project = tmp_path / "proj"
     shutil.copytree(built, project, ignore=shutil.ignore_patterns("site"))
     config = project / "mkdocs.yml"
     plain = config.read_text(encoding="utf-8")
-    assert "\n  - portal   " in plain and "\n# site_url: " in plain
-    plain = plain.replace("\n# site_url: ", "\nsite_url: https://example.gov.cn/rongcuo/\n# ", 1)
+    assert "\n  - portal   " in plain and "\nsite_url: !ENV [PORTAL_SITE_URL, null]\n" in plain
+    sub_path = {"PORTAL_SITE_URL": "https://example.gov.cn/rongcuo/"}
     licensed = plain.replace("\n  - portal   ", "\n  - portal:\n      data_license:\n        title: 知识共享署名 4.0 国际许可协议\n"
                              "        path: https://creativecommons.org/licenses/by/4.0/\n        name: CC-BY-4.0\n  #", 1)
     config.write_text(licensed, encoding="utf-8")
-    r = portal(project, "build")
+    r = portal(project, "build", env=sub_path)
     assert r.returncode == 0, r.stderr
+    not_found = (project / "site/404.html").read_text(encoding="utf-8")
+    links = re.findall(r'(?:href|src)="([^"#]+)"', not_found)
+    assert links and all(a.startswith("/rongcuo/") for a in links), [a for a in links if not a.startswith("/rongcuo/")]
+    assert all((project / "site" / a.removeprefix("/rongcuo/")).exists() for a in links)
     assert 'rel="license">知识共享署名 4.0 国际许可协议</a>' in (project / "site/data/index.html").read_text(encoding="utf-8")
     assert '"name": "CC-BY-4.0"' in (project / "site/data/datapackage.json").read_text(encoding="utf-8")
     assert "<rights>知识共享署名 4.0 国际许可协议</rights>" in (project / "site/feed.xml").read_text(encoding="utf-8")
@@ -187,7 +193,7 @@ def test_the_data_license_set_in_mkdocs_yml_reaches_the_site(built, tmp_path):
     # a malformed one stops the build with a message, and the site stays as it was
     before = tree_digest(project / "site")
     config.write_text(licensed.replace("path: https://", "path: ftp://"), encoding="utf-8")
-    r = portal(project, "build")
+    r = portal(project, "build", env=sub_path)
     assert r.returncode == 1 and "portal 插件的设置有误：data_license 的 path 应为条款全文的网址" in r.stderr, r.stderr
     assert "Traceback" not in r.stderr and tree_digest(project / "site") == before
 

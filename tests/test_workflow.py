@@ -38,7 +38,14 @@ def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official
     assert runs.index("make check") < next(i for i, r in enumerate(runs) if all(f"::remove-matcher owner={o}::" in r for o in owners))
     uses = [s["uses"].split("@")[0] for job in (build, deploy) for s in job["steps"] if "uses" in s]
     assert uses == ["actions/checkout", "actions/setup-python", "actions/setup-node", "actions/cache",
-                    "actions/upload-pages-artifact", "actions/deploy-pages"]  # node: make installs Pagefind from npm
+                    "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]  # node: make installs Pagefind from npm
+    # the site's own address reaches mkdocs.yml's site_url (site_url: !ENV [PORTAL_SITE_URL, null]): a project
+    # site lives under /<repo>/, where a 404 page linked from the root loaded no styles
+    pages = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/configure-pages"))
+    site = next(s for s in build["steps"] if s.get("run") == "make site")
+    assert build["steps"].index(pages) < build["steps"].index(site) and "pull_request" in pages["if"]
+    assert site["env"]["PORTAL_SITE_URL"] == "${{ steps.%s.outputs.base_url }}" % pages["id"]
+    assert build["permissions"] == {"contents": "read", "pages": "read"}
     # only the kept search index is carried between runs, never the check cache (pickles)
     cache = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/cache"))
     assert cache["with"]["path"] == "~/.cache/portal/pagefind-*"
@@ -95,6 +102,7 @@ def test_gitlab_ci_checks_merge_requests_and_publishes_public_on_the_default_bra
     carried = [p for c in pages["cache"] for p in c["paths"] if "portal" in p]
     assert carried == [".cache/portal/pagefind-*"]
     assert pages["variables"]["PORTAL_CACHE_DIR"] == "$CI_PROJECT_DIR/.cache/portal"
+    assert pages["variables"]["PORTAL_SITE_URL"] == "$CI_PAGES_URL"  # mkdocs.yml's site_url, as on GitHub
     assert {".cache/pip"} <= {p for c in pages["cache"] for p in c["paths"]}  # the job's list replaces the global one
 
 

@@ -106,7 +106,14 @@ CSV_COLUMNS: list[tuple[str, Any]] = [
     ("revisions", lambda c: _join(f"{r.date} {r.note}" for r in c.revisions)),
     ("related", lambda c: _join(c.related)),
     ("sources", lambda c: _join(s.title for s in c.sources)),
+    # added later, so at the end: a reader that takes columns by position keeps working
+    ("subject.named", lambda c: "true" if c.subject.named else "false"),
+    ("correction.deadline", lambda c: c.correction.deadline.isoformat() if c.correction and c.correction.deadline else ""),
 ]
+# Fields of the format with no column of their own: the scope is always 公开 here, `allow` holds
+# the reviewers' notes on the privacy check, and the parts of a list of items are summed up in
+# the list's column (process.steps: date and step; sources: titles); cases.json has them all.
+CSV_LEAVES_OUT = {"disclosure.scope", "disclosure.allow"}
 
 
 # Spreadsheets read a cell that starts with one of these as a formula: "=HYPERLINK(…)" in a
@@ -186,7 +193,7 @@ def feed_xml(site: Site, site_url: str | None) -> str:
 
 EXTRA_COLUMNS = {"url": ("网址", "案例页面相对于网站根目录的地址"),
                  "last_updated": ("最后更新", "公开日期和各次更正日期中最晚的一个")}
-DATE_COLUMNS = {"result.decided", "correction.completed", "disclosure.published", "last_updated"}
+DATE_COLUMNS = {"result.decided", "correction.deadline", "correction.completed", "disclosure.published", "last_updated"}
 
 
 def csv_fields() -> list[dict[str, Any]]:
@@ -199,7 +206,8 @@ def csv_fields() -> list[dict[str, Any]]:
         if f and f.type.startswith("列表"):
             desc = (desc + "。" if desc else "") + "多项用“；”连接"
         out.append({"name": name, "title": title, "description": desc,
-                    "type": "integer" if name == "subject.count" else "date" if name in DATE_COLUMNS else "string"})
+                    "type": "integer" if name == "subject.count" else "boolean" if name == "subject.named"
+                    else "date" if name in DATE_COLUMNS else "string"})
     return out
 
 

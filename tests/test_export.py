@@ -43,6 +43,20 @@ def test_csv_has_bom_and_round_trips():
     assert rows[1][[n for n, _ in CSV_COLUMNS].index("event.summary")] == data_summary
 
 
+def test_csv_has_a_column_for_every_field_of_the_format():
+    """correction.deadline, shown on the case page, was missing from the CSV (and subject.named)."""
+    from generator.export import CSV_LEAVES_OUT
+    from generator.fields import field_reference
+
+    columns = {name for name, _ in CSV_COLUMNS}
+    fields = [f.path for f in field_reference() if "[]" not in f.path and f.type != "一组字段"]  # items: in their list's column
+    missing = [p for p in fields if p not in columns and p not in CSV_LEAVES_OUT]
+    assert not missing, missing
+    site, _ = site_with(correction={"actions": ["完善制度"], "deadline": "2024-06-30"})
+    [row] = csv.DictReader(io.StringIO(cases_csv(site).decode("utf-8-sig"), newline=""))
+    assert row["correction.deadline"] == "2024-06-30" and row["subject.named"] == "false"
+
+
 def test_csv_cells_never_start_a_formula():
     """A spreadsheet runs a cell that starts with =, +, -, @ as a formula (CSV injection, and a
     Markdown list shows as #NAME?): the CSV shows them as text; the JSON keeps them exactly."""

@@ -1,6 +1,7 @@
 """`portal build` and `portal serve`: run MkDocs with the portal plugin, atomically."""
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import re
@@ -11,7 +12,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .load import real_path
+from .load import read_reason, real_path
 from .project import Project
 
 
@@ -83,8 +84,12 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     if problem:
         print(f"无法构建：{problem}", file=sys.stderr)
         return 2
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}-building-", dir=target.parent))
+    except OSError as e:
+        print(f"无法构建：不能在 {target.parent} 中建立网站目录（{read_reason(e)}）：请换一个可以写入的位置", file=sys.stderr)
+        return 1
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
     try:
         cfg = _load_config(project, site_dir=str(tmp), strict=strict)
@@ -101,7 +106,15 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}-old-{os.getpid()}")
-        os.rename(target, old)
+        try:
+            os.rename(target, old)
+        except OSError as e:
+            if e.errno not in (errno.EBUSY, errno.EXDEV):
+                raise
+            # a mount point (a container's volume, say) cannot be renamed: replace what it holds
+            replace_contents(target, tmp)
+            print(f"网站已生成：{target}（它是挂载点，不能整体替换，已逐项替换其中的内容）", file=sys.stderr)
+            return 0
         keep_hidden(old, tmp)
     os.rename(tmp, target)
     os.chmod(target, 0o755)
@@ -109,6 +122,18 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
         shutil.rmtree(old, ignore_errors=True)
     print(f"网站已生成：{target}", file=sys.stderr)
     return 0
+
+
+def replace_contents(target: Path, new: Path) -> None:
+    """The new site's entries in place of the old ones', hidden entries kept as keep_hidden does.
+    Not atomic (visitors may see a half-replaced site for a moment): only for a target that
+    cannot be renamed."""
+    for entry in sorted(target.iterdir()):
+        if not entry.name.startswith("."):
+            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+    for entry in sorted(new.iterdir()):
+        shutil.move(str(entry), str(target / entry.name))  # copies across file systems
+    shutil.rmtree(new, ignore_errors=True)
 
 
 # MkDocs' own lines during a preview, in the words staff read everywhere else. Its live-reload

@@ -258,16 +258,20 @@ def is_inside(path: Path, folder: Path) -> bool:
 
 
 _OS_REASONS = {
-    errno.ENOENT: "文件不存在（或是指向不存在的文件的符号链接）",
-    errno.EACCES: "没有读取权限",
-    errno.EPERM: "没有读取权限",
+    errno.ENOENT: "不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
     errno.ELOOP: "符号链接形成了循环",
     errno.EISDIR: "这是一个目录",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EROFS: "文件系统是只读的",
+    errno.EEXIST: "已有同名的文件",
 }
 
 
 def read_reason(e: OSError) -> str:
-    """Why a file could not be read, in Chinese: strerror is the C library's English."""
+    """Why a file operation failed, in Chinese: strerror is the C library's English."""
     return _OS_REASONS.get(e.errno, e.strerror or str(e)) if e.errno is not None else str(e)
 
 
@@ -289,7 +293,8 @@ def load_file(path: Path, display: str | None = None, confine_to: Path | None = 
         with open(path, "rb") as f:
             raw = f.read(MAX_BYTES + 1)  # a file growing while read is still held to the limit
     except OSError as e:
-        doc.error(1, 1, "E001", f"无法读取文件：{read_reason(e)}")
+        reason = "它是符号链接，指向的文件不存在" if e.errno == errno.ENOENT and path.is_symlink() else read_reason(e)
+        doc.error(1, 1, "E001", f"无法读取文件：{reason}")
         return doc
     parse_bytes(doc, raw, top)
     return doc

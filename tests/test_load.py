@@ -108,7 +108,7 @@ def test_files_that_are_not_plain_files_are_refused_not_read(tmp_path: Path):
     os.mkfifo(cases / "pipe.yaml")  # reading a named pipe with no writer blocks forever
     (cases / "loop.yaml").symlink_to("loop.yaml")  # Path.resolve raised RuntimeError on it
     (cases / "dangling.yaml").symlink_to("nowhere.yaml")
-    for name, says in [("pipe.yaml", "不是普通文件"), ("loop.yaml", "符号链接形成了循环"), ("dangling.yaml", "文件不存在")]:
+    for name, says in [("pipe.yaml", "不是普通文件"), ("loop.yaml", "符号链接形成了循环"), ("dangling.yaml", "它是符号链接，指向的文件不存在")]:
         doc = load_file(cases / name, confine_to=cases)
         assert codes(doc) == [("E001", 1)] and says in doc.diagnostics[0].message, (name, doc.diagnostics)
     # /dev/zero never ends: refused before reading, not read until memory runs out

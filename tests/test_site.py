@@ -246,6 +246,41 @@ def test_a_mistyped_cases_folder_is_refused_not_published_as_an_empty_site(built
         (built / "mkdocs-typo.yml").unlink()
 
 
+def test_a_site_dir_that_cannot_be_made_is_a_message_not_a_traceback(built):
+    r = portal(built, "build", "--site-dir", "README.md/site")  # below a file
+    assert r.returncode == 1 and "无法构建：不能在" in r.stderr and "已有同名的文件" in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_site_dir_that_is_a_mount_point_has_its_contents_replaced(built, tmp_path, monkeypatch):
+    """A container's volume cannot be renamed (EBUSY): the build replaced nothing and ended in a
+    traceback, leaving its temporary folder behind."""
+    import errno
+    import os
+
+    from generator import build
+    from generator.project import Project
+
+    site = tmp_path / "mounted"
+    shutil.copytree(built / "site", site)
+    (site / "stale.html").write_text("旧文件", encoding="utf-8")
+    (site / ".well-known").mkdir()
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(src) == site:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(src))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(build.os, "rename", rename)
+    monkeypatch.chdir(built)
+    monkeypatch.delenv("PORTAL_SITE_URL", raising=False)
+    assert build.build_site(Project.find(root=built), site_dir=site) == 0
+    assert tree_digest(site) == tree_digest(built / "site")  # the same site, stale file gone
+    assert (site / ".well-known").is_dir()  # hidden entries stay, as in a renamed site
+    assert [p.name for p in tmp_path.iterdir()] == ["mounted"]  # no temporary folder left
+
+
 def test_rebuild_keeps_the_hidden_entries_of_the_old_site(built):
     """A site folder that is a deployment checkout keeps its .git, as MkDocs' own clean build leaves it."""
     hidden = built / "site/.git"

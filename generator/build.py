@@ -30,7 +30,11 @@ def _load_config(project: Project, **overrides):
 
 def failure_text(e: BaseException) -> str:
     """MkDocs ends a failed build with an English line after it has logged the cause ("Aborted
-    with a BuildError!", "Aborted with 2 warnings in strict mode!"): say it in Chinese."""
+    with a BuildError!", "Aborted with 2 warnings in strict mode!"): say it in Chinese. So too an
+    OSError ("[Errno 28] No space left on device: …")."""
+    if isinstance(e, OSError):
+        where = f"：{e.filename}" if e.filename else ""
+        return f"读写文件时出错（{read_reason(e)}{where}），原有网站目录保持不变。"
     text = str(e)
     if text == "Aborted with a BuildError!":
         return "原因见上面的 ERROR 一行，原有网站目录保持不变。"

@@ -124,6 +124,9 @@ def test_mkdocs_closing_lines_are_said_in_chinese():
     assert failure_text(Exception("Aborted with 2 warnings, 1 error in strict mode!")) == \
         "严格模式（--strict）下有 2 个警告、1 个错误，见上面的 WARNING 各行；原有网站目录保持不变。"
     assert failure_text(Exception("Config value 'nav': bad")) == "Config value 'nav': bad"  # others as they are
+    import errno
+    full = OSError(errno.ENOSPC, "No space left on device", "site/cases/index.html")
+    assert failure_text(full) == "读写文件时出错（磁盘空间不足：site/cases/index.html），原有网站目录保持不变。"
 
 
 def test_preview_log_lines_are_said_in_chinese():

@@ -209,13 +209,15 @@ def test_datapackage_describes_the_files_it_lists(demo_site):
     rows = list(csv.reader(io.StringIO((demo_site / "data/cases.csv").read_bytes().decode("utf-8-sig"), newline="")))
     fields = table["schema"]["fields"]
     assert rows[0] == [f["name"] for f in fields]
-    assert all(f["title"] and f["type"] in ("string", "integer", "date") for f in fields)
+    assert all(f["title"] and f["type"] in ("string", "integer", "boolean", "date") for f in fields)
     for i, f in enumerate(fields):  # every value fits its declared type
         for row in rows[1:]:
             if row[i] and f["type"] == "date":
                 dt.date.fromisoformat(row[i])
             if f["type"] == "integer":
                 int(row[i])
+            if f["type"] == "boolean":
+                assert row[i] in ("true", "false"), (f["name"], row[i])
     ids = [row[0] for row in rows[1:]]
     assert len(ids) == len(set(ids))  # the declared primary key holds
 

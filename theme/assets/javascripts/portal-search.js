@@ -12,6 +12,11 @@
   var FACETS = ["地区", "年份", "领域", "容错情形", "结果", "类型", "典型案例"];
   var ID = /^[A-Za-z]{2,6}-\d{4}-\d{3,4}$/;
   var PAGE = 10;
+  // The longest query searched: a case title's limit, so a pasted title still finds its case. Each
+  // two-character piece can cost an index chunk: a pasted paragraph of 1,000 characters downloaded
+  // 3.2 MB and took 7 s at 1,000 cases, to find nothing (every piece must match).
+  var MAX_QUERY = 60;
+  var cut = false; // the last query was cut to MAX_QUERY: the status says so
   var form, input, sortSel, facetsBox, statusEl, list, more; // the page's elements, set by ui()
   var pagefind = null, allFilters = {}, current = [], shown = 0, seq = 0;
   var staticCounts = {};
@@ -29,10 +34,17 @@
     var qs = p.toString();
     history.replaceState(null, "", qs ? "?" + qs : location.pathname);
   }
+  function capped(q) {
+    var chars = Array.from(q); // by character, never half of a surrogate pair
+    return chars.length > MAX_QUERY ? chars.slice(0, MAX_QUERY).join("").trim() : q;
+  }
   function uiState() {
     var f = [];
     facetsBox.querySelectorAll("input:checked").forEach(function (c) { f.push(c.value); });
-    return { q: input.value.trim(), sort: sortSel.value, f: f };
+    return { q: capped(input.value.trim()), sort: sortSel.value, f: f };
+  }
+  function say(text) {
+    statusEl.textContent = (cut ? "检索词超过 " + MAX_QUERY + " 个字，只按前 " + MAX_QUERY + " 个字检索。" : "") + text;
   }
   function filterObject(f) {
     var out = {};
@@ -109,9 +121,9 @@
       rows.sort(function (a, b) { return (b.exact ? 1 : 0) - (a.exact ? 1 : 0); });
       var exact = rows.filter(function (d) { return d.exact; }).length;
       if (shown === slice.length && terms.length && rows.length) { // first batch: say what was found
-        if (!exact) statusEl.textContent = "没有找到完全符合“" + input.value.trim() + "”的案例。下面是只符合部分关键词的相近结果。";
+        if (!exact) say("没有找到完全符合“" + input.value.trim() + "”的案例。下面是只符合部分关键词的相近结果。");
         else if (current.length === rows.length && exact < rows.length)
-          statusEl.textContent = "找到 " + exact + " 件案例，另有 " + (rows.length - exact) + " 件相近结果。";
+          say("找到 " + exact + " 件案例，另有 " + (rows.length - exact) + " 件相近结果。");
       }
       rows.forEach(function (d) {
         var li = document.createElement("li");
@@ -260,6 +272,8 @@
   function run(ev) {
     if (ev && ev.preventDefault) ev.preventDefault();
     var s = uiState();
+    cut = s.q !== input.value.trim();
+    if (cut) input.value = s.q; // what is searched, and what the shared URL keeps
     writeState(s);
     var mine = ++seq;
     list.removeAttribute("data-done");
@@ -281,7 +295,7 @@
         if (mine !== seq) return;
         current = results; shown = 0; list.textContent = "";
         if (filtersReady) renderFacets(res.filters, s.f); else renderFacets(null, s.f, staticCounts, true);
-        statusEl.textContent = results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。";
+        say(results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。");
         return showMore().then(function () {
           markDone();
           if (!filtersLoaded) setTimeout(function () { // after the results are on screen
@@ -330,7 +344,7 @@
   if (wanted.q || wanted.f.length) started.then(function () {
     return wanted.f.length ? loadFilters() : null;
   }).then(function () {
-    var q = wanted.q || null, opts = searchOptions(wanted);
+    var q = capped(wanted.q) || null, opts = searchOptions(wanted);
     early = { key: JSON.stringify([q, opts]), promise: search(q, opts) };
     return early.promise.then(function (res) {
       res.results.slice(0, PAGE).forEach(function (r) { r.data().catch(function () { /* run() asks again */ }); });
@@ -353,7 +367,7 @@
     input.addEventListener("input", function () {
       clearTimeout(timer); timer = setTimeout(run, 250);
       // the index chunks the words need load during the pause, as in Pagefind's own debouncedSearch
-      var q = input.value.trim();
+      var q = capped(input.value.trim());
       if (q) started.then(function () { return pagefind.preload(indexQuery(q)); }).catch(function () { /* run() reports */ });
     });
     input.addEventListener("keydown", function (e) {

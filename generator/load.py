@@ -300,6 +300,18 @@ def load_file(path: Path, display: str | None = None, confine_to: Path | None = 
     return doc
 
 
+def _encoding_hint(raw: bytes) -> str:
+    """What the file probably is: Windows editors save Chinese text as UTF-16 ("Unicode" in
+    Notepad) or GBK ("ANSI" on a Chinese Windows), and staff know those names, not UTF-8's."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "（是 UTF-16，记事本中叫 “Unicode”）"
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return ""
+    return "（看起来是 GBK，Windows 中文版记事本中叫 “ANSI”）"
+
+
 def parse_bytes(doc: Document, raw: bytes, top: str = "map") -> Document:
     if len(raw) > MAX_BYTES:
         doc.error(1, 1, "E003", f"文件大小 {len(raw)} 字节，超过 1 MiB 上限：请精简内容")
@@ -308,7 +320,7 @@ def parse_bytes(doc: Document, raw: bytes, top: str = "map") -> Document:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line, col = _line_of_offset(raw, e.start)
-        doc.error(line, col, "E001", "文件不是 UTF-8 编码：请用 UTF-8 另存（例如在编辑器中选择 “UTF-8” 编码）")
+        doc.error(line, col, "E001", f"文件不是 UTF-8 编码{_encoding_hint(raw)}：请用 UTF-8 另存（例如在编辑器中选择 “UTF-8” 编码）")
         return doc
     if "\x00" in text:
         pos = text.index("\x00")

@@ -38,6 +38,12 @@ def test_bom_is_tolerated():
 def test_not_utf8_reports_line():
     doc = parse("a: 1\nb: 中文\n".encode("gbk"))
     assert codes(doc) == [("E001", 2)]
+    # in the names Windows editors give these encodings, which staff know
+    assert "看起来是 GBK，Windows 中文版记事本中叫 “ANSI”" in doc.diagnostics[0].message
+    doc = parse("a: 1\nb: 中文\n".encode("utf-16"))
+    assert codes(doc) == [("E001", 1)] and "是 UTF-16，记事本中叫 “Unicode”" in doc.diagnostics[0].message
+    doc = parse(b"a: \x80\xff\n")  # neither: no guess
+    assert codes(doc) == [("E001", 1)] and "（" not in doc.diagnostics[0].message.split("：")[0]
 
 
 def test_anchor_alias_tags_duplicates_documents():

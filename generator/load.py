@@ -28,6 +28,7 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
+from . import syntax
 from .diagnostics import Diagnostic
 
 MAX_BYTES = 1024 * 1024
@@ -220,10 +221,11 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
             if node.kind != "scalar":
                 stack.append([node, None])
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
+        mark, opened = e.problem_mark or e.context_mark, e.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = e.problem or "无法解析"
-        doc.error(line, col, "E002", f"YAML 语法错误（{problem}）：请检查这一行及上一行的缩进、冒号和引号")
+        line, col, message = syntax.message(doc.lines, line, col, e.problem or "", e.context or "",
+                                            opened.line + 1 if opened else None, opened.column + 1 if opened else None)
+        doc.error(line, col, "E002", message)
         return
     except yaml.YAMLError as e:  # reader errors: forbidden control characters
         pos = getattr(e, "position", 0) or 0

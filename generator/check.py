@@ -7,7 +7,7 @@ import pickle
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from pydantic import ValidationError
 
@@ -163,7 +163,10 @@ def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
                        "related": "如 XA-2023-017", "slug": "只用小写字母、数字和连字符",
                        "url": "以 http:// 或 https:// 开头的网址"}
             hint = next((v for k, v in example.items() if k in loc), "")
-            doc.error(here[0], here[1], "E106", f"{name} 的值 “{value}” 格式不对：{hint}{_digit_hint(value)}")
+            pattern = (s or {}).get("pattern")
+            parts = joined_items(value, lambda p: re.match(pattern, p) is not None) if pattern and isinstance(value, str) else None
+            doc.error(here[0], here[1], "E106", f"{name} 的值 {parts}" if parts else
+                      f"{name} 的值 “{value}” 格式不对：{hint}{_digit_hint(value)}")
         elif etype in ("greater_than_equal", "greater_than", "less_than_equal"):
             ctx = err.get("ctx", {})
             bound = {"greater_than_equal": ("ge", "不能小于"), "greater_than": ("gt", "必须大于"),
@@ -179,7 +182,9 @@ def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
             got = err.get("input")
             shown = "空值" if got is None else f"“{got}”" if not isinstance(got, (dict, list)) else (
                 "映射" if isinstance(got, dict) else "列表")
-            doc.error(here[0], here[1], "E103", f"{name} 的类型不对：应为{want or '正确的类型'}，实际是 {shown}")
+            # one value where a list belongs (circumstances: 先行先试): a list of one is written [先行先试]
+            hint = f"；只有一项时也写成列表：[{got}]" if (s or {}).get("type") == "array" and isinstance(got, (str, int)) else ""
+            doc.error(here[0], here[1], "E103", f"{name} 的类型不对：应为{want or '正确的类型'}，实际是 {shown}{hint}")
 
 
 def validate_schema(doc: Document, adapter: Any, kind: str) -> Any | None:
@@ -276,6 +281,19 @@ def scan_document(doc: Document, named: bool, allows: list[tuple[str, str]] | No
 
 
 # ---------------------------------------------------------------- record rules (tolerant of bad types)
+_ITEM_SEPARATORS = re.compile(r"\s*[，、,；;]\s*|\s+")
+
+
+def joined_items(value: str, fits: Callable[[str], bool]) -> str | None:
+    """[先行先试，探索试验]: YAML's list separator is the ASCII comma, so the Chinese one made a
+    single item of two. When every part fits (a known id, the pattern), say so (else None)."""
+    parts = [p for p in _ITEM_SEPARATORS.split(value) if p]
+    if len(parts) < 2 or not all(fits(p) for p in parts):
+        return None
+    return (f"“{value}” 是连在一起的 {len(parts)} 项（方括号中只有英文逗号 “,” 分隔各项）：请写作 "
+            f"[{', '.join(parts)}]")
+
+
 def _partial_start(value: Any) -> dt.date | None:
     try:
         s = model.parse_partial_date(value)
@@ -392,7 +410,8 @@ class RecordRules:
                                          "请使用目录中的名称，或先在目录中添加")
         for i, cid in enumerate(_list(d, "reason", "circumstances")):
             if isinstance(cid, str) and cid not in self.cat.circumstance_ids:
-                self.at(("reason", "circumstances", i), "E205",
+                parts = joined_items(cid, self.cat.circumstance_ids.__contains__)
+                self.at(("reason", "circumstances", i), "E205", f"容错情形 {parts}" if parts else
                         f"容错情形 “{cid}” 不在 circumstances.yaml 中：{_suggest(cid, self.cat.circumstance_ids)}"
                         "请使用目录中的 id")
 
@@ -567,7 +586,7 @@ class Summary:
                 s.id_pos = (node.line, node.col)
             s.scope = _get(doc.data, "disclosure", "scope")
             for i, ref in enumerate(_list(doc.data, "related")):
-                if isinstance(ref, str):
+                if isinstance(ref, str) and re.match(model.ID_PATTERN, ref):  # else E106 says what is wrong
                     node, pos, _ = position(doc, ("related", i))
                     s.related.append((ref, *value_pos(node, pos)))
         return s
@@ -599,8 +618,8 @@ def cross_record(summaries: list[Summary]) -> None:
                 s.error(line, col, "E205", f"相关案例 “{ref}” 就是本案例：related 只列其他案例，请删除这一项")
             elif ref not in by_id:
                 # only a record the link could point to: not the case itself, not an internal one
-                hint = _suggest(ref, (i for i, g in by_id.items() if i != s.id and g[0].scope == "公开"))
-                s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{hint}请核对编号")
+                linkable = [i for i, g in by_id.items() if i != s.id and g[0].scope == "公开"]
+                s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{_suggest(ref, linkable)}请核对编号")
             elif by_id[ref][0].scope != "公开":
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
 

@@ -102,6 +102,29 @@ def test_missing_related_id_suggests_only_a_record_it_could_link_to(tmp_path):
     assert "是否应为 “XA-2024-013”" in d.message, d.message
 
 
+def test_items_joined_by_a_chinese_comma_are_named_as_such(tmp_path):
+    # [先行先试，探索试验] is one item to YAML: only the ASCII comma separates
+    text = base_record().replace("circumstances: [先行先试]", "circumstances: [先行先试，探索试验]")
+    [d] = check_text(tmp_path, text).diagnostics
+    assert d.code == "E205" and "是连在一起的 2 项" in d.message and "请写作 [先行先试, 探索试验]" in d.message, d.message
+    other = base_record().replace("XA-2024-001", "XA-2024-002")
+    (tmp_path / "XA-2024-002.yaml").write_text(other, encoding="utf-8")
+    text = base_record() + "related: [XA-2024-002、XA-2024-002]\n"
+    [d] = check_text(tmp_path, text).diagnostics
+    # an id is checked against its pattern first (E106), and only then looked up: one message, not two
+    assert d.code == "E106" and "请写作 [XA-2024-002, XA-2024-002]" in d.message, d.message
+    # parts that are not all known stay an unknown value, with the nearest one offered
+    text = base_record().replace("circumstances: [先行先试]", "circumstances: [先行先试，火星探测]")
+    [d] = check_text(tmp_path, text).diagnostics
+    assert "不在 circumstances.yaml 中" in d.message, d.message
+
+
+def test_one_value_where_a_list_belongs_shows_the_list_of_one(tmp_path):
+    text = base_record().replace("circumstances: [先行先试]", "circumstances: 先行先试")
+    [d] = check_text(tmp_path, text).diagnostics
+    assert d.code == "E103" and d.message.endswith("；只有一项时也写成列表：[先行先试]"), d.message
+
+
 def test_collective_subject_needs_no_rank(tmp_path):
     text = base_record().replace("display: 雁塔区某局副局长李某\n  rank: 县处级副职",
                                  "display: 雁塔区某局领导班子\n  type: 集体\n  count: 5")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -57,6 +58,27 @@ def _err(code: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(code, message)
 
 
+# 2024年2月1日, 2024/2/1, 2024.02.01, 2024-2-1, 20240201, 2023年5月: how dates are written
+# elsewhere, in ASCII or full-width digits; read only to say what to write instead
+_LOOSE_DATE = re.compile(r"(\d{4})\s*(?:年|[/.\-])?\s*(?:(\d{1,2})\s*(?:月|[/.\-])?\s*(?:(\d{1,2})\s*日?)?)?")
+
+
+def written_as(value: Any, partial: bool) -> str:
+    """"；应写作 2024-02-01" for a date written another way ("" when it cannot be read as one)."""
+    if not isinstance(value, str):
+        return ""
+    m = _LOOSE_DATE.fullmatch(unicodedata.normalize("NFKC", value).strip())
+    if not m or not (partial or m.group(3)) or (m.group(3) and not m.group(2)):
+        return ""
+    y, mo, d = (int(g) if g else None for g in m.groups())
+    try:
+        dt.date(y, mo or 1, d or 1)
+    except ValueError:
+        return ""
+    iso = f"{y:04d}" + (f"-{mo:02d}" if mo else "") + (f"-{d:02d}" if d else "")
+    return f"；应写作 {iso}" if iso != value else ""
+
+
 def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         raise _err("E105", "只写日期，不写时间，格式为 YYYY-MM-DD")
@@ -67,7 +89,7 @@ def parse_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value)
         except ValueError:
             raise _err("E105", f"“{value}” 不是日历上存在的日期") from None
-    raise _err("E105", f"“{value}” 不是 YYYY-MM-DD 格式的日期")
+    raise _err("E105", f"“{value}” 不是 YYYY-MM-DD 格式的日期{written_as(value, partial=False)}")
 
 
 def parse_partial_date(value: Any) -> str:
@@ -85,7 +107,7 @@ def parse_partial_date(value: Any) -> str:
         except ValueError:
             raise _err("E105", f"“{value}” 不是日历上存在的日期") from None
         return value
-    raise _err("E105", f"“{value}” 应为年份、年月或日期（YYYY、YYYY-MM 或 YYYY-MM-DD）")
+    raise _err("E105", f"“{value}” 应为年份、年月或日期（YYYY、YYYY-MM 或 YYYY-MM-DD）{written_as(value, partial=True)}")
 
 
 def _one_line(value: str) -> str:

@@ -62,3 +62,22 @@ def test_bad_partial_dates(value):
     with pytest.raises(PydanticCustomError) as err:
         parse_partial_date(value)
     assert err.value.type == "E105"
+
+
+@pytest.mark.parametrize("value, partial, hint", [
+    ("2024年2月1日", False, "；应写作 2024-02-01"),
+    ("2024/2/1", False, "；应写作 2024-02-01"),
+    ("2024.02.01", False, "；应写作 2024-02-01"),
+    ("２０２４－２－１", False, "；应写作 2024-02-01"),  # full-width, as a Chinese input method types it
+    ("2023年5月", True, "；应写作 2023-05"),
+    ("2023-5", True, "；应写作 2023-05"),
+    ("2023年", True, "；应写作 2023"),
+    ("2023年5月", False, ""),  # a full date is asked for: no day to offer
+    ("2024年2月30日", False, ""),  # no such day
+    ("二〇二四年二月", True, ""),  # not read
+    ("2024-02-01", False, ""),  # already right
+])
+def test_a_date_written_another_way_gets_the_form_to_write(value, partial, hint):
+    from generator.model import written_as
+
+    assert written_as(value, partial) == hint

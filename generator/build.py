@@ -61,7 +61,7 @@ def site_dir_problem(target: Path, project: Project) -> str | None:
             return f"网站目录 {target} {where}：构建会用生成的网站替换整个网站目录，原有的文件都会被删除。请另外指定一个目录，例如 site"
         if what in ("案例目录", "页面目录") and path in target.parents:
             return f"网站目录 {target} 在{what}（{path}）之中：生成的网站不能放在源文件里，请另外指定一个目录，例如 site"
-    if target.is_symlink() or (target.exists() and not target.is_dir()):
+    if target.exists() and not target.is_dir():  # (target is a real path: no symlink left)
         return f"{target} 已存在，但不是目录：请指定一个目录"
     if target.is_dir() and not (target / "index.html").exists() and any(not e.name.startswith(".") for e in target.iterdir()):
         return (f"目录 {target} 中已有文件，但不像是生成的网站（没有 index.html）：构建会删除其中原有的文件，所以不替换它。"
@@ -133,8 +133,12 @@ def replace_contents(target: Path, new: Path) -> None:
     Not atomic (visitors may see a half-replaced site for a moment): only for a target that
     cannot be renamed."""
     for entry in sorted(target.iterdir()):
-        if not entry.name.startswith("."):
-            shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
     for entry in sorted(new.iterdir()):
         shutil.move(str(entry), str(target / entry.name))  # copies across file systems
     shutil.rmtree(new, ignore_errors=True)

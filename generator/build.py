@@ -37,11 +37,11 @@ def failure_text(e: BaseException) -> str:
         return f"读写文件时出错（{read_reason(e)}{where}），原有网站目录保持不变。"
     text = str(e)
     if text == "Aborted with a BuildError!":
-        return "原因见上面的 ERROR 一行，原有网站目录保持不变。"
+        return "原因见上面 “错误：” 开头的一行，原有网站目录保持不变。"
     strict = re.fullmatch(r"Aborted with (.+) in strict mode!", text)
     if strict:
         counts = re.sub(r"(\d+) errors?", r"\1 个错误", re.sub(r"(\d+) warnings?", r"\1 个警告", strict.group(1)))
-        return f"严格模式（--strict）下有 {counts.replace(', ', '、')}，见上面的 WARNING 各行；原有网站目录保持不变。"
+        return f"严格模式（--strict）下有 {counts.replace(', ', '、')}，见上面 “警告：” 开头的各行；原有网站目录保持不变。"
     return text
 
 
@@ -94,7 +94,7 @@ def build_site(project: Project, site_dir: Path | None = None, strict: bool = Fa
     except OSError as e:
         print(f"无法构建：不能在 {target.parent} 中建立网站目录（{read_reason(e)}）：请换一个可以写入的位置", file=sys.stderr)
         return 1
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    _log_in_chinese(project, "%(message)s", logging.WARNING)
     try:
         cfg = _load_config(project, site_dir=str(tmp), strict=strict)
         cfg.plugins.on_startup(command="build", dirty=False)
@@ -144,9 +144,10 @@ def replace_contents(target: Path, new: Path) -> None:
     shutil.rmtree(new, ignore_errors=True)
 
 
-# MkDocs' own lines during a preview, in the words staff read everywhere else. Its live-reload
-# server stamps "[HH:MM:SS] " on its lines; the handler's format already gives the time.
-_SERVE_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.compile(a), b) for a, b in [
+# MkDocs' own lines, in the words staff read everywhere else: the preview's, and the warnings
+# about links in hand-written pages. Its live-reload server stamps "[HH:MM:SS] " on its lines;
+# the handler's format already gives the time. {docs} is the pages folder (content/).
+_MKDOCS_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.compile(a), b) for a, b in [
     (r"Building documentation\.\.\.", "正在生成网站…"),
     (r"Documentation built in ([\d.]+) seconds", r"网站已生成，用时 \1 秒"),
     (r"Watching paths for changes: (.*)",
@@ -157,20 +158,51 @@ _SERVE_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.co
     (r"Browser connected: (\S+)", r"浏览器已打开 \1"),
     (r"An error happened during the rebuild\..*", "重新生成时出错（见上面）：改正之前，浏览器中仍是上一次的网站。"),
     (r"Shutting down\.\.\.", "预览已停止"),
+    (r"Doc file '([^']*)' contains a link '([^']*)', but the target '([^']*)' is not found among documentation files\.",
+     r"页面 {docs}\1 中的链接 “\2” 指向的 {docs}\3 不存在：请改正链接，或补上这个页面"),
+    (r"Doc file '([^']*)' contains a link '([^']*)', but the doc '([^']*)' does not contain an anchor '#([^']*)'\.",
+     r"页面 {docs}\1 中的链接 “\2”：页面 {docs}\3 中没有 #\4 这一节，请改正链接"),
+    (r"Doc file '([^']*)' contains a link '#([^']*)', but there is no such anchor on this page\.",
+     r"页面 {docs}\1 中的链接 “#\2”：本页中没有这一节，请改正链接"),
+    (r"Doc file '([^']*)' contains an unrecognized relative link '([^']*)', it was left as is\.",
+     r"页面 {docs}\1 中的链接 “\2” 无法识别，原样保留：请检查它"),
 ]]
+_LEVEL_WORDS = {logging.WARNING: "警告：", logging.ERROR: "错误："}
 
 
-class _ServeLog(logging.Filter):
+class ChineseLog(logging.Filter):
+    """MkDocs' lines through _MKDOCS_WORDS, with 警告：/错误： for their level; lines not in the
+    list pass unchanged (a plugin's own, already Chinese)."""
+
+    def __init__(self, docs: str = "") -> None:
+        super().__init__()
+        self.docs = docs
+
     def filter(self, record: logging.LogRecord) -> bool:
         text = re.sub(r"^\[\d\d:\d\d:\d\d\] ", "", record.getMessage())
         if text.startswith("A 'dirty' build"):  # intended: see serve()
             return False
-        for pattern, words in _SERVE_WORDS:
+        for pattern, words in _MKDOCS_WORDS:
             if pattern.fullmatch(text):
-                text = pattern.sub(words, text)
+                text = pattern.sub(words.replace("{docs}", self.docs) if isinstance(words, str) else words, text)
                 break
-        record.msg, record.args = text, None
+        record.msg, record.args = _LEVEL_WORDS.get(record.levelno, "") + text, None
         return True
+
+
+def _log_in_chinese(project: Project, fmt: str, level: int) -> None:
+    """MkDocs' logger, through ChineseLog, to stderr (once: a second build in the process replaces
+    the handler instead of printing every line twice)."""
+    mk = logging.getLogger("mkdocs")
+    for h in [h for h in mk.handlers if getattr(h, "portal", False)]:
+        mk.removeHandler(h)
+    handler = logging.StreamHandler()
+    handler.portal = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter(fmt, "%H:%M:%S"))
+    handler.addFilter(ChineseLog(project.display(project.docs_dir) + "/"))
+    mk.addHandler(handler)
+    mk.setLevel(level)
+    mk.propagate = False
 
 
 def _interrupt(signum, frame) -> None:
@@ -187,15 +219,10 @@ def stop_as_on_ctrl_c() -> None:
 def serve(project: Project, dev_addr: str) -> int:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
-    handler.addFilter(_ServeLog())
-    mk = logging.getLogger("mkdocs")
-    mk.addHandler(handler)
-    mk.setLevel(logging.INFO)
+    os.chdir(project.root)
+    _log_in_chinese(project, "%(asctime)s %(message)s", logging.INFO)
     logging.getLogger("mkdocs.plugins.mkdocs_macros").setLevel(logging.WARNING)  # its start-up inventory, every rebuild
 
-    os.chdir(project.root)
     plugin_cases = project.cases_dir if project.cases_dir != project.root / "cases" else None
     from .mkdocs_plugin import PortalPlugin
 

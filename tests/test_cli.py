@@ -122,7 +122,7 @@ def test_mkdocs_closing_lines_are_said_in_chinese():
     from generator.build import failure_text
 
     assert failure_text(Exception("Aborted with 2 warnings, 1 error in strict mode!")) == \
-        "严格模式（--strict）下有 2 个警告、1 个错误，见上面的 WARNING 各行；原有网站目录保持不变。"
+        "严格模式（--strict）下有 2 个警告、1 个错误，见上面 “警告：” 开头的各行；原有网站目录保持不变。"
     assert failure_text(Exception("Config value 'nav': bad")) == "Config value 'nav': bad"  # others as they are
     import errno
     full = OSError(errno.ENOSPC, "No space left on device", "site/cases/index.html")
@@ -132,11 +132,11 @@ def test_mkdocs_closing_lines_are_said_in_chinese():
 def test_preview_log_lines_are_said_in_chinese():
     import logging
 
-    from generator.build import _ServeLog
+    from generator.build import ChineseLog
 
-    def said(msg, *args):
-        record = logging.LogRecord("mkdocs", logging.INFO, __file__, 1, msg, args, None)
-        return record.getMessage() if _ServeLog().filter(record) else None
+    def said(msg, *args, level=logging.INFO):
+        record = logging.LogRecord("mkdocs", level, __file__, 1, msg, args, None)
+        return record.getMessage() if ChineseLog("content/").filter(record) else None
 
     assert said("[11:05:17] Serving on %s", "http://127.0.0.1:8000/") == "预览地址：http://127.0.0.1:8000/（按 Ctrl-C 停止）"
     assert said("Documentation built in 1.06 seconds") == "网站已生成，用时 1.06 秒"
@@ -144,6 +144,16 @@ def test_preview_log_lines_are_said_in_chinese():
         "监视这些文件夹和文件的改动：content、mkdocs.yml"
     assert said("A 'dirty' build is being performed, this will likely lead to inaccurate navigation") is None
     assert said("Doc file 'a.md' contains a link 'b.md'") == "Doc file 'a.md' contains a link 'b.md'"  # others as they are
+    # what staff who write the hand-written pages see, in build and preview alike
+    warn = logging.WARNING
+    assert said("Doc file 'about/index.md' contains a link 'nowhere.md', but the target 'about/nowhere.md' is not found "
+                "among documentation files.", level=warn) == \
+        "警告：页面 content/about/index.md 中的链接 “nowhere.md” 指向的 content/about/nowhere.md 不存在：请改正链接，或补上这个页面"
+    assert said("Doc file 'a.md' contains a link 'b.md#x', but the doc 'b.md' does not contain an anchor '#x'.", level=warn) == \
+        "警告：页面 content/a.md 中的链接 “b.md#x”：页面 content/b.md 中没有 #x 这一节，请改正链接"
+    assert said("Doc file 'a.md' contains a link '#x', but there is no such anchor on this page.", level=warn) == \
+        "警告：页面 content/a.md 中的链接 “#x”：本页中没有这一节，请改正链接"
+    assert said("网站未生成", level=logging.ERROR) == "错误：网站未生成"
 
 
 def test_cases_option_points_elsewhere(tmp_path):

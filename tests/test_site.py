@@ -209,7 +209,8 @@ def test_failed_build_leaves_previous_site_untouched(built):
         assert r.returncode == 1
         assert "E104" in r.stderr and "网站未生成" in r.stderr
         # MkDocs' closing "Aborted with a BuildError!" is said in Chinese
-        assert "构建失败：原因见上面的 ERROR 一行，原有网站目录保持不变。" in r.stderr and "Aborted" not in r.stderr
+        assert "构建失败：原因见上面 “错误：” 开头的一行，原有网站目录保持不变。" in r.stderr and "Aborted" not in r.stderr
+        assert "\n错误：检查未通过" in r.stderr and "ERROR" not in r.stderr
     finally:
         broken.unlink()
     assert tree_digest(built / "site") == before
@@ -292,6 +293,19 @@ def test_rebuild_keeps_the_hidden_entries_of_the_old_site(built):
         assert (built / "site/index.html").exists()
     finally:
         shutil.rmtree(hidden, ignore_errors=True)
+
+
+def test_broken_links_in_hand_written_pages_are_warned_in_chinese(built):
+    page = built / "content/about/links.md"
+    page.write_text("# 链接\n\n见[某页](nowhere.md)和[某节](#no-such-section)。\n", encoding="utf-8")
+    try:
+        r = portal(built, "build")
+    finally:
+        page.unlink()
+    assert r.returncode == 0, r.stderr
+    assert "警告：页面 content/about/links.md 中的链接 “nowhere.md” 指向的 content/about/nowhere.md 不存在" in r.stderr
+    assert "警告：页面 content/about/links.md 中的链接 “#no-such-section”：本页中没有这一节" in r.stderr  # anchors: warn
+    assert "WARNING" not in r.stderr and "Doc file" not in r.stderr
 
 
 def test_mkdocs_build_strict_passes_directly(built, tmp_path):

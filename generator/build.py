@@ -32,6 +32,8 @@ def failure_text(e: BaseException) -> str:
     """MkDocs ends a failed build with an English line after it has logged the cause ("Aborted
     with a BuildError!", "Aborted with 2 warnings in strict mode!"): say it in Chinese. So too an
     OSError ("[Errno 28] No space left on device: …")."""
+    if isinstance(e, SystemExit) and not isinstance(e.code, str):  # mkdocs-macros exits with 100
+        return "原因见上面 “错误：” 开头的一行，原有网站目录保持不变。"
     if isinstance(e, OSError):
         where = f"：{e.filename}" if e.filename else ""
         return f"读写文件时出错（{read_reason(e)}{where}），原有网站目录保持不变。"
@@ -166,6 +168,13 @@ _MKDOCS_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.c
      r"页面 {docs}\1 中的链接 “#\2”：本页中没有这一节，请改正链接"),
     (r"Doc file '([^']*)' contains an unrecognized relative link '([^']*)', it was left as is\.",
      r"页面 {docs}\1 中的链接 “\2” 无法识别，原样保留：请检查它"),
+    # mkdocs-macros: a hand-written page's {{ … }} or {% … %} (its Markdown report and a traceback)
+    (r"(?s)\[macros\] - ERROR # _Macro Syntax Error_\s+_File_: `([^`]*)`\s+_Line (\d+) in Markdown file:_ \*\*(.*?)\*\*.*",
+     r"错误：页面 {docs}\1 第 \2 行的宏写法有误（\3）：请检查 {{ }} 和 {% %} 是否完整、成对"),
+    (r"(?s)\[macros\] - ERROR # _Macro Rendering Error_\s+_File_: `([^`]*)`\s+_UndefinedError_: '([^']*)' is undefined.*",
+     r"错误：页面 {docs}\1 中用了不存在的宏或变量 “\2”：可用的宏见 README 的“手写页面可用的宏”"),
+    (r"(?s)\[macros\] - ERROR # _Macro Rendering Error_\s+_File_: `([^`]*)`\s+_(\w+)_: (.*?)\n.*",
+     r"错误：页面 {docs}\1 中的宏出错（\2：\3）：可用的宏和写法见 README 的“手写页面可用的宏”"),
 ]]
 _LEVEL_WORDS = {logging.WARNING: "警告：", logging.ERROR: "错误："}
 
@@ -186,7 +195,8 @@ class ChineseLog(logging.Filter):
             if pattern.fullmatch(text):
                 text = pattern.sub(words.replace("{docs}", self.docs) if isinstance(words, str) else words, text)
                 break
-        record.msg, record.args = _LEVEL_WORDS.get(record.levelno, "") + text, None
+        level = "" if text.startswith(("警告：", "错误：")) else _LEVEL_WORDS.get(record.levelno, "")  # a line that says its own
+        record.msg, record.args = level + text, None
         return True
 
 

@@ -154,6 +154,17 @@ def test_preview_log_lines_are_said_in_chinese():
     assert said("Doc file 'a.md' contains a link '#x', but there is no such anchor on this page.", level=warn) == \
         "警告：页面 content/a.md 中的链接 “#x”：本页中没有这一节，请改正链接"
     assert said("网站未生成", level=logging.ERROR) == "错误：网站未生成"
+    # mkdocs-macros reports a hand-written page's macro in English Markdown with a traceback, at warning level
+    report = ("[macros] - ERROR # _Macro Rendering Error_\n\n_File_: `about/x.md`\n\n_UndefinedError_: 'nosuch' is "
+              "undefined\n\n```\nTraceback (most recent call last):\n  File \"a.py\", line 1\n```")
+    assert said(report, level=warn) == "错误：页面 content/about/x.md 中用了不存在的宏或变量 “nosuch”：可用的宏见 README 的“手写页面可用的宏”"
+    report = ("[macros] - ERROR # _Macro Syntax Error_\n\n_File_: `x.md`\n\n_Line 3 in Markdown file:_ **unexpected "
+              "'end of print statement'**\n```markdown\n{{ a + }}\n```")
+    assert said(report, level=warn) == \
+        "错误：页面 content/x.md 第 3 行的宏写法有误（unexpected 'end of print statement'）：请检查 {{ }} 和 {% %} 是否完整、成对"
+    from generator.build import failure_text
+
+    assert failure_text(SystemExit(100)) == "原因见上面 “错误：” 开头的一行，原有网站目录保持不变。"  # it said "100"
 
 
 def test_cases_option_points_elsewhere(tmp_path):

@@ -168,6 +168,10 @@ _MKDOCS_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.c
      r"页面 {docs}\1 中的链接 “#\2”：本页中没有这一节，请改正链接"),
     (r"Doc file '([^']*)' contains an unrecognized relative link '([^']*)', it was left as is\.",
      r"页面 {docs}\1 中的链接 “\2” 无法识别，原样保留：请检查它"),
+    # mkdocs.yml, as deployments edit it (site_name, site_url, …)
+    (r"Config value '([^']*)': Unrecognised configuration name: .*", r"mkdocs.yml 中的设置 “\1” 无法识别：请检查拼写"),
+    (r"Config value '([^']*)': Required configuration not provided\.", r"mkdocs.yml 缺少必填的设置 “\1”"),
+    (r"Config value '([^']*)': (.*)", r"mkdocs.yml 中的设置 “\1” 有误（\2）"),
     # mkdocs-macros: a hand-written page's {{ … }} or {% … %} (its Markdown report and a traceback)
     (r"(?s)\[macros\] - ERROR # _Macro Syntax Error_\s+_File_: `([^`]*)`\s+_Line (\d+) in Markdown file:_ \*\*(.*?)\*\*.*",
      r"错误：页面 {docs}\1 第 \2 行的宏写法有误（\3）：请检查 {{ }} 和 {% %} 是否完整、成对"),

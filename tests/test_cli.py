@@ -162,6 +162,10 @@ def test_preview_log_lines_are_said_in_chinese():
               "'end of print statement'**\n```markdown\n{{ a + }}\n```")
     assert said(report, level=warn) == \
         "错误：页面 content/x.md 第 3 行的宏写法有误（unexpected 'end of print statement'）：请检查 {{ }} 和 {% %} 是否完整、成对"
+    assert said("Config value 'site_nme': Unrecognised configuration name: site_nme", level=warn) == \
+        "警告：mkdocs.yml 中的设置 “site_nme” 无法识别：请检查拼写"
+    assert said("Config value 'site_url': The URL isn't valid, it should include the http:// (scheme)",
+                level=logging.ERROR) == "错误：mkdocs.yml 中的设置 “site_url” 有误（The URL isn't valid, it should include the http:// (scheme)）"
     from generator.build import failure_text
 
     assert failure_text(SystemExit(100)) == "原因见上面 “错误：” 开头的一行，原有网站目录保持不变。"  # it said "100"

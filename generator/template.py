@@ -21,7 +21,15 @@ from .fields import CONDITIONAL, KIND_ONLY
 from .load import iter_record_files
 from .project import Project
 
-_ID = re.compile(r"^([A-Z]{2,6})-([0-9]{4})-([0-9]{3,4})$")
+_ID = re.compile(model.ID_PATTERN)
+
+
+def _id_parts(stem: str) -> tuple[str, int, int] | None:
+    """XA-2024-007 → ("XA", 2024, 7); None for a name that is no id."""
+    if not _ID.match(stem):
+        return None
+    prefix, year, seq = stem.split("-")
+    return prefix, int(year), int(seq)
 
 
 def deleted_ids(cases_dir: Path) -> set[str]:
@@ -33,20 +41,19 @@ def deleted_ids(cases_dir: Path) -> set[str]:
                              cwd=cases_dir, capture_output=True, timeout=60, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return set()
-    return {m.group(0) for line in out.decode("utf-8", "replace").splitlines() if (m := _ID.match(Path(line).stem))}
+    return {stem for line in out.decode("utf-8", "replace").splitlines() if _ID.match(stem := Path(line).stem)}
 
 
 def next_id(cases_dir: Path, prefix: str, year: int) -> str:
     """One above the highest sequence number used for prefix-year, by a record in cases/ or by
     one deleted from it in git (ids are never reused)."""
     stems = [p.stem for p in iter_record_files(cases_dir)] + sorted(deleted_ids(cases_dir))
-    used = [int(m.group(3)) for stem in stems
-            if (m := _ID.match(stem)) and m.group(1) == prefix and int(m.group(2)) == year]
+    used = [parts[2] for stem in stems if (parts := _id_parts(stem)) and parts[:2] == (prefix, year)]
     return f"{prefix}-{year}-{max(used, default=0) + 1:03d}"
 
 
 def common_prefix(cases_dir: Path) -> str:
-    prefixes = Counter(m.group(1) for p in iter_record_files(cases_dir) if (m := _ID.match(p.stem)))
+    prefixes = Counter(parts[0] for p in iter_record_files(cases_dir) if (parts := _id_parts(p.stem)))
     return prefixes.most_common(1)[0][0] if prefixes else ""
 
 

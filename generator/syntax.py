@@ -71,8 +71,11 @@ def message(lines: list[str], line: int, col: int, problem: str, context: str,
     found = _lexical(lines, line)
     if found:
         return found
-    if "expected ':'" in problem and line > 1:  # noticed on the line after the key
-        return line - 1, 1, "这一行不是 “字段: 值” 的写法：字段名后面要有英文冒号和一个空格，如 “title: …”"
+    if "expected ':'" in problem and line > 1:  # noticed on the line after the key: the last one written
+        n = line - 1
+        while n > 1 and (not _line(lines, n).strip() or _line(lines, n).lstrip().startswith("#")):
+            n -= 1
+        return n, len(_leading(_line(lines, n))) + 1, "这一行不是 “字段: 值” 的写法：字段名后面要有英文冒号和一个空格，如 “title: …”"
     if "mapping values are not allowed" in problem:
         found = _value_colon(lines, line)
         if found:

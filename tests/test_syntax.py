@@ -45,6 +45,12 @@ def test_a_key_without_a_colon_is_the_line_before_the_one_reported():
     assert (line, col) == (3, 1) and "字段名后面要有英文冒号和一个空格" in message
 
 
+def test_the_key_without_a_colon_is_found_above_blank_and_comment_lines():
+    text = BASE.replace("  rank: 县处级副职\n", "  rank 县处级副职\n\n  # 单位性质\n", 1)
+    line, col, message = e002(text)
+    assert (line, col) == (7, 3) and "字段名后面要有英文冒号" in message
+
+
 def test_an_unknown_problem_keeps_the_parsers_words_after_the_advice():
     line, col, message = syntax.message(["a: b"], 1, 3, "something new", "", None, None)
     assert (line, col) == (1, 3)

@@ -12,7 +12,7 @@ import re
 
 _KEY = r"^(\s*(?:-\s+)?)([A-Za-z_][A-Za-z0-9_]*)"
 _FULL_WIDTH_COLON = re.compile(_KEY + r"\s*：")
-_NO_SPACE = re.compile(_KEY + r":(?=[^\s])")
+_NO_SPACE = re.compile(_KEY + r":(?=[^\s/])")  # not http://, a line of a block text that starts with a link
 _KEY_VALUE = re.compile(_KEY + r":\s+(.*)$")
 _DASH_NO_SPACE = re.compile(r"^(\s*)-(?=[^\s-])")
 

@@ -88,8 +88,10 @@ class CheckCache:
                 self.old, self.old_stats = {}, {}
 
     @classmethod
-    def for_folder(cls, folder: Path, context: Iterable[bytes]) -> "CheckCache":
-        path = cache_path("check", folder)
+    def for_folder(cls, folder: Path, context: Iterable[bytes], kind: str = "check") -> "CheckCache":
+        """kind: "check" for the whole folder, "check-files" for files named on the command line,
+        whose results depend on another context (one file could clobber the other's cache)."""
+        path = cache_path(kind, folder)
         return cls(path.with_name(path.name + ".pickle") if path else None, context)
 
     def key(self, path: Path) -> bytes | None:

@@ -663,15 +663,17 @@ def check_files(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.dat
 
 def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
                 context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None,
-                cache: CheckCache | None = None) -> CheckResult:
+                cache: CheckCache | None = None, context_cache: CheckCache | None = None) -> CheckResult:
     """Check the given record files (path, display path). `context_files` are other records that
-    references and duplicate ids are resolved against but whose own problems are not reported."""
+    references and duplicate ids are resolved against but whose own problems are not reported;
+    `context_cache` (read only) spares parsing those of them checked before."""
     reported = check_files(case_files, catalogs, today, confine_to, cache)
     context: list[Summary] = []
     seen = {real_path(p) for p, _ in case_files} if context_files else set()
     for path, display in context_files or []:
         if real_path(path) not in seen:
-            context.append(Summary.of(load_file(path, display, confine_to=confine_to)))
+            known = context_cache.get(context_cache.key(path)) if context_cache else None
+            context.append(known or Summary.of(load_file(path, display, confine_to=confine_to)))
     cross_record(reported + context)
     diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]
     for s in reported:

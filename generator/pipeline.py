@@ -27,14 +27,15 @@ def _expand(paths: Sequence[str]) -> tuple[list[tuple[Path, str]], list[Diagnost
 
 
 def _cache(project: Project, confine_to: Path | None) -> CheckCache:
-    """Per-file results depend on the catalogs, the build date and the folder records are held to."""
+    """Per-file results depend on the catalogs, the build date and the folder records are held to
+    (the whole cases/ folder, or none for files named on the command line: two caches)."""
     context = [project.today.isoformat().encode(), str(confine_to).encode()]
     for catalog in (project.regions_path, project.circumstances_path):
         try:
             context.append(catalog.read_bytes())
         except OSError:
             context.append(b"missing")
-    return CheckCache.for_folder(project.cases_dir, context)
+    return CheckCache.for_folder(project.cases_dir, context, "check" if confine_to else "check-files")
 
 
 def run_check(project: Project, paths: Sequence[str] = ()) -> CheckResult:
@@ -46,7 +47,10 @@ def run_check(project: Project, paths: Sequence[str] = ()) -> CheckResult:
     files, missing = _expand(paths)
     catalog_files = {real_path(project.regions_path), real_path(project.circumstances_path)}
     files = [(p, d) for p, d in files if real_path(p) not in catalog_files]  # catalogs are always checked
-    result = check_paths(files, catalogs, project.today, context_files=every, cache=_cache(project, None))
+    # the other records are only the context of cross-record checks: the whole folder's cache
+    # holds what is needed of each (id, scope, related), read here and never written
+    result = check_paths(files, catalogs, project.today, context_files=every, cache=_cache(project, None),
+                         context_cache=_cache(project, project.cases_dir))
     result.diagnostics = sort_diagnostics(result.diagnostics + missing)
     return result
 

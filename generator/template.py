@@ -47,7 +47,7 @@ def deleted_ids(cases_dir: Path) -> set[str]:
 def next_id(cases_dir: Path, prefix: str, year: int) -> str:
     """One above the highest sequence number used for prefix-year, by a record in cases/ or by
     one deleted from it in git (ids are never reused)."""
-    stems = [p.stem for p in iter_record_files(cases_dir)] + sorted(deleted_ids(cases_dir))
+    stems = [p.stem for p in iter_record_files(cases_dir)] + list(deleted_ids(cases_dir))
     used = [parts[2] for stem in stems if (parts := _id_parts(stem)) and parts[:2] == (prefix, year)]
     return f"{prefix}-{year}-{max(used, default=0) + 1:03d}"
 

@@ -127,6 +127,9 @@ def measure_build(out: Path, cases: Path) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     t_build, m_build, _ = run([py, "-m", "generator", "build"], cwd=project)
     t_check_warm, m_check_warm, _ = run([py, "-m", "generator", "check"], cwd=project)
+    # the pre-commit hook: the staged record by name, the others read from the folder's cache
+    one = "cases/" + sorted(cases.rglob("*.yaml"))[0].relative_to(cases).as_posix()
+    t_check_one, m_check_one, _ = run([py, "-m", "generator", "check", one], cwd=project)
     t_cr, m_render, stdout = run([py, str(ROOT / "bench/render_only.py"), str(project)])
     in_check, in_render, n_pages = stdout.split()
     # a staff member corrects one record and builds again
@@ -145,6 +148,7 @@ def measure_build(out: Path, cases: Path) -> None:
         ("Python floor: C YAML + Jinja2 per record", t_floor, m_floor),
         ("portal check, first run (empty cache)", t_check, m_check),
         ("portal check, again (check cache)", t_check_warm, m_check_warm),
+        ("portal check of one file (pre-commit hook)", t_check_one, m_check_one),
         ("  check, in the render process (cache)", float(in_check), None),
         ("  render all pages", float(in_render), m_render),
         ("search indexing (Pagefind)", stats["seconds"], m_index),

@@ -137,6 +137,12 @@ class CheckCache:
         self.hits += 1
         return pickle.loads(blob)
 
+    def keep(self, path: Path) -> None:
+        """Keep the entry of a file this run does not check (a saved cache holds the entries used)."""
+        key = self.key(path)
+        if key is not None and key in self.old:
+            self.new[key] = self.old[key]
+
     def put(self, key: bytes | None, blob: bytes) -> None:
         """blob: the pickled result, taken before anything could change it."""
         if key is not None and self.path is not None:

@@ -663,21 +663,25 @@ def check_files(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.dat
 
 def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
                 context_files: list[tuple[Path, str]] | None = None, confine_to: Path | None = None,
-                cache: CheckCache | None = None, context_cache: CheckCache | None = None) -> CheckResult:
+                cache: CheckCache | None = None, context_cache: CheckCache | None = None,
+                context_confine: Path | None = None) -> CheckResult:
     """Check the given record files (path, display path). `context_files` are other records that
-    references and duplicate ids are resolved against but whose own problems are not reported;
-    `context_cache` (read only) spares parsing those of them checked before."""
+    references and duplicate ids are resolved against but whose own problems are not reported.
+    With `context_cache` (the whole folder's, whose files are held to `context_confine`) they are
+    checked in full like a whole-folder run: the first time fills that cache, later runs read it."""
     reported = check_files(case_files, catalogs, today, confine_to, cache)
-    context: list[Summary] = []
     seen = {real_path(p) for p, _ in case_files} if context_files else set()
     # realpath for each of 10,000 context files took a second: only a file of the same name, or
     # a link, can be one of those checked
     names = {p.name for p, _ in case_files} | {p.name for p in seen}
-    for path, display in context_files or []:
-        if (path.name in names or path.is_symlink()) and real_path(path) in seen:
-            continue
-        known = context_cache.get(context_cache.key(path)) if context_cache else None
-        context.append(known or Summary.of(load_file(path, display, confine_to=confine_to)))
+    others = [(path, display) for path, display in context_files or []
+              if not ((path.name in names or path.is_symlink()) and real_path(path) in seen)]
+    if context_cache is not None:
+        for path, _ in case_files:  # checked above, in their own cache: their entries here stay
+            context_cache.keep(path)
+        context = check_files(others, catalogs, today, context_confine, context_cache)
+    else:
+        context = [Summary.of(load_file(path, display, confine_to=confine_to)) for path, display in others]
     cross_record(reported + context)
     diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]
     for s in reported:

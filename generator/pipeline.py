@@ -47,10 +47,10 @@ def run_check(project: Project, paths: Sequence[str] = ()) -> CheckResult:
     files, missing = _expand(paths)
     catalog_files = {real_path(project.regions_path), real_path(project.circumstances_path)}
     files = [(p, d) for p, d in files if real_path(p) not in catalog_files]  # catalogs are always checked
-    # the other records are only the context of cross-record checks: the whole folder's cache
-    # holds what is needed of each (id, scope, related), read here and never written
+    # the other records are only the context of cross-record checks, taken from (and, the first
+    # time, put into) the whole folder's cache: a later `portal check` or build finds them there
     result = check_paths(files, catalogs, project.today, context_files=every, cache=_cache(project, None),
-                         context_cache=_cache(project, project.cases_dir))
+                         context_cache=_cache(project, project.cases_dir), context_confine=project.cases_dir)
     result.diagnostics = sort_diagnostics(result.diagnostics + missing)
     return result
 

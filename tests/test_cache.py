@@ -81,7 +81,7 @@ def test_only_changed_files_are_checked_again(project_copy, cache_home, monkeypa
     assert checked[2] == 0
 
 
-def test_checking_one_file_keeps_the_folders_cache_and_reads_the_others_from_it(project_copy, cache_home, monkeypatch):
+def test_checking_one_file_fills_and_keeps_the_folders_cache(project_copy, cache_home, monkeypatch):
     """The pre-commit hook checks the staged files by name. That run wrote its own cache over the
     folder's (the same file, another context): the next `portal check` or build was cold again
     (10 s instead of 1 at 10,000 cases). It also parsed every other record, for the cross-record
@@ -92,17 +92,19 @@ def test_checking_one_file_keeps_the_folders_cache_and_reads_the_others_from_it(
     monkeypatch.chdir(project_copy)
     project = Project.find(root=project_copy)
     checked = counting(monkeypatch)
+    record = "cases/2023/XA-2023-017.yaml"
+    run_check(project, [record])  # an empty cache: the other records are checked into the folder's
     run_check(project)
+    assert checked[-1] == 1  # only the named one was not in the folder's cache yet
     parsed = []
     real_load = check_mod.load_file
     monkeypatch.setattr(check_mod, "load_file", lambda *a, **k: parsed.append(a[0]) or real_load(*a, **k))
-    record = "cases/2023/XA-2023-017.yaml"
     one = run_check(project, [record])
     others = [p for p in parsed if "cases" in Path(p).parts and str(p) != record]
     assert others == []  # the other records came from the folder's cache
     assert one.record_files == 1 and not one.errors
     run_check(project)
-    assert checked[-1] == 0  # the folder's cache is intact
+    assert checked[-1] == 0  # the folder's cache is intact, the named file's entry too
     # and the one-file run still sees the others: a duplicate id is found across them
     twin = project_copy / "cases/2023/twin.yaml"
     shutil.copy(project_copy / "cases/2016/XA-2016-001.yaml", twin)

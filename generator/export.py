@@ -191,9 +191,18 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     return head + "\n".join(e[2] for e in entries) + "\n</feed>\n"
 
 
-EXTRA_COLUMNS = {"url": ("网址", "案例页面相对于网站根目录的地址"),
-                 "last_updated": ("最后更新", "公开日期和各次更正日期中最晚的一个")}
-DATE_COLUMNS = {"result.decided", "correction.deadline", "correction.completed", "disclosure.published", "last_updated"}
+# columns that are no field of the format: title, description and Table Schema type
+EXTRA_COLUMNS = {"url": ("网址", "案例页面相对于网站根目录的地址", "string"),
+                 "last_updated": ("最后更新", "公开日期和各次更正日期中最晚的一个", "date")}
+
+
+def _table_type(field_type: str) -> str:
+    """The Table Schema type of a column, from the field's type as the field reference words it."""
+    if field_type == "整数":
+        return "integer"
+    if field_type.startswith("是否"):
+        return "boolean"
+    return "date" if field_type.startswith("日期") else "string"
 
 
 def csv_fields() -> list[dict[str, Any]]:
@@ -202,12 +211,10 @@ def csv_fields() -> list[dict[str, Any]]:
     out = []
     for name, _ in CSV_COLUMNS:
         f = known.get(name)
-        title, desc = (f.title, f.description) if f else EXTRA_COLUMNS[name]
+        title, desc, kind = (f.title, f.description, _table_type(f.type)) if f else EXTRA_COLUMNS[name]
         if f and f.type.startswith("列表"):
             desc = (desc + "。" if desc else "") + "多项用“；”连接"
-        out.append({"name": name, "title": title, "description": desc,
-                    "type": "integer" if name == "subject.count" else "boolean" if name == "subject.named"
-                    else "date" if name in DATE_COLUMNS else "string"})
+        out.append({"name": name, "title": title, "description": desc, "type": kind})
     return out
 
 

@@ -142,7 +142,10 @@ def schema_json() -> str:
 
 
 def _stamp(d: dt.date) -> str:
-    return f"{d.isoformat()}T00:00:00Z"
+    """The start of the day in China (UTC+8), where the dates of a record are days: with "Z", a
+    reader in China showed a case published on 2 February as published at 08:00, and one in Europe
+    as published on 1 February."""
+    return f"{d.isoformat()}T00:00:00+08:00"
 
 
 # Entries in the feed: the newest FEED_ENTRIES, and the rest of the day the last of them is from.
@@ -232,8 +235,8 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
         "description": "已公开的容错纠错和澄清正名案例：流程、对象、事件、原因、结果。",
         "version": str(model.FORMAT_VERSION),
         # RFC 3339 date-time, as the Data Package profile requires (a bare date fails validation);
-        # midnight UTC of the newest record's date, so the file still follows from the records alone
-        "created": max((last_updated(c) for c in site.cases), default=site.today).isoformat() + "T00:00:00Z",
+        # the start (in China) of the newest record's date, so the file still follows from the records alone
+        "created": _stamp(max((last_updated(c) for c in site.cases), default=site.today)),
         **({"licenses": [{k: v for k, v in (("name", lic.name), ("path", lic.path), ("title", lic.title)) if v}]}
            if (lic := site.data_license) else {}),
         "resources": [

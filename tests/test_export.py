@@ -1,4 +1,5 @@
 import csv
+import datetime as dt
 import io
 import json
 import xml.etree.ElementTree as ET
@@ -87,6 +88,22 @@ def test_feed_is_well_formed_with_hostile_text():
     titles = [e.find("a:title", ns).text for e in root.findall("a:entry", ns)]
     assert titles == ["更正：<script>&amp;测试案例标题很长</script>", "公开：<script>&amp;测试案例标题很长</script>"]
     assert root.get("{http://www.w3.org/XML/1998/namespace}base") == "https://example.org/rongcuo/"
+
+
+def test_feed_times_are_the_start_of_the_day_in_china():
+    """A record's dates are days in China: an entry published on a day starts at midnight there,
+    so a reader in China shows that day (with "Z" it showed 08:00, and a reader in Europe showed
+    the day before)."""
+    site, case = site_with(revisions=[{"date": "2024-04-01", "note": "更正说明"}])
+    root = ET.fromstring(feed_xml(site, None))
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    china = dt.timezone(dt.timedelta(hours=8))
+    stamps = [dt.datetime.fromisoformat(e.text) for e in root.iter() if e.tag.endswith(("published", "updated"))]
+    assert len(stamps) == 5  # the feed's updated, and published and updated of two entries
+    days = {s.astimezone(china).date() for s in stamps}
+    assert days == {case.disclosure.published, dt.date(2024, 4, 1)}
+    assert all(s.astimezone(china).time() == dt.time(0) for s in stamps)
+    assert root.find("a:updated", ns).text == "2024-04-01T00:00:00+08:00"
 
 
 def test_feed_links_stay_under_the_sites_path():

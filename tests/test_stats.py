@@ -201,7 +201,7 @@ def test_datapackage_describes_the_files_it_lists(demo_site):
         rest = {k: v for k, v in case.items() if k not in ("url", "last_updated")}
         jsonschema.validate(rest, record_schema, cls=jsonschema.Draft202012Validator)
     # the profile's "created" is an RFC 3339 date-time: a bare date fails `frictionless validate`
-    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", pkg["created"]), pkg["created"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT00:00:00\+08:00", pkg["created"]), pkg["created"]
     for r in pkg["resources"]:
         raw = (demo_site / "data" / r["path"]).read_bytes()
         assert r["bytes"] == len(raw) and r["hash"] == "sha256:" + hashlib.sha256(raw).hexdigest()

@@ -5,6 +5,7 @@ import datetime as dt
 import difflib
 import pickle
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -573,6 +574,7 @@ class Summary:
     id_pos: tuple[int, int] = (1, 1)
     scope: Any = None
     related: list[tuple[str, int, int]] = field(default_factory=list)
+    typical: tuple[str, int, int] | None = None  # the batch name and where its value is
     diagnostics: list[Diagnostic] = field(default_factory=list)
     case: bytes | None = None  # the pickled case; Record unpickles it when asked
 
@@ -589,6 +591,10 @@ class Summary:
                 if isinstance(ref, str) and re.match(model.ID_PATTERN, ref):  # else E106 says what is wrong
                     node, pos, _ = position(doc, ("related", i))
                     s.related.append((ref, *value_pos(node, pos)))
+            batch = doc.data.get("typical")
+            if isinstance(batch, str) and batch.strip():
+                node, pos, _ = position(doc, ("typical",))
+                s.typical = (batch, *value_pos(node, pos))
         return s
 
     def shown_as(self, display: str) -> "Summary":
@@ -622,6 +628,91 @@ def cross_record(summaries: list[Summary]) -> None:
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{_suggest(ref, linkable)}请核对编号")
             elif by_id[ref][0].scope != "公开":
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
+
+
+# ---------------------------------------------------------------- typical-case batches
+_NUMERAL = re.compile("[〇零一二两三四五六七八九十百]+")
+_NUMERAL_VALUE = dict(zip("〇零一二两三四五六七八九", (0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9)))
+
+
+def _numeral(text: str) -> str:
+    """一 → 1, 十二 → 12, 二〇二三 → 2023 (digit by digit when there is no 十 or 百)."""
+    if "十" not in text and "百" not in text:
+        return "".join(str(_NUMERAL_VALUE[ch]) for ch in text)
+    total, digit = 0, 0
+    for ch in text:
+        if ch in ("十", "百"):
+            total += (digit or 1) * (10 if ch == "十" else 100)
+            digit = 0
+        else:
+            digit = _NUMERAL_VALUE[ch]
+    return str(total + digit)
+
+
+def batch_key(name: str) -> str:
+    """A batch name as staff mean it: the same batch typed another way (第1批 for 第一批, 年 for 年度,
+    full-width digits, spaces) has the same key."""
+    text = "".join(unicodedata.normalize("NFKC", name).split()).replace("年度", "年")
+    return _NUMERAL.sub(lambda m: _numeral(m.group()), text)
+
+
+def _one_typo(a: str, b: str) -> str | None:
+    """The character that tells a from b when they differ by one character that is not a digit
+    (典型 and 典形; 第一批 and 第二批 are two batches, so digits never count); else None."""
+    if len(a) == len(b):
+        diff = [(x, y) for x, y in zip(a, b) if x != y]
+        if len(diff) == 1 and not (diff[0][0].isdigit() or diff[0][1].isdigit()):
+            return diff[0][0]
+        return None
+    short, long_ = sorted((a, b), key=len)
+    if len(long_) - len(short) != 1:
+        return None
+    i = next((i for i, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
+    if long_[i + 1:] == short[i:] and not long_[i].isdigit():
+        return long_[i]
+    return None
+
+
+def similar_batches(names: dict[str, int]) -> dict[str, str]:
+    """Each batch name (with its number of records) that looks like a mistyped copy of another: the
+    name → the one it should be. Of two such names, the one with fewer records is taken for the
+    mistake; with as many records each, both are reported."""
+    out: dict[str, str] = {}
+    ordered = sorted(names)
+    keys = {n: batch_key(n) for n in ordered}
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if keys[a] != keys[b] and _one_typo(keys[a], keys[b]) is None:
+                continue
+            if names[a] <= names[b]:
+                out.setdefault(a, b)
+            if names[b] <= names[a]:
+                out.setdefault(b, a)
+    return out
+
+
+def _difference(a: str, b: str) -> str:
+    """Where name a differs from b, in words: 少了“度”，“1”那一批写作“一”."""
+    m = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    parts = [(a[i1:i2], b[j1:j2]) for tag, i1, i2, j1, j2 in m.get_opcodes() if tag != "equal"]
+    return "，".join(f"“{x}”那一批写作“{y}”" if x and y else f"多了“{x}”" if x else f"少了“{y}”" for x, y in parts)
+
+
+def check_batches(summaries: list[Summary]) -> None:
+    """A batch name typed differently in one record splits the batch in two on the typical-cases
+    page; it is a note, not an error: two batches may be meant to differ."""
+    names: dict[str, list[Summary]] = {}
+    for s in summaries:
+        if s.typical is not None:
+            names.setdefault(s.typical[0], []).append(s)
+    for name, should in sorted(similar_batches({n: len(g) for n, g in names.items()}).items()):
+        group = names[should]
+        for s in names[name]:
+            _, line, col = s.typical  # type: ignore[misc]
+            s.error(line, col, "N002",  # a note: its letter gives the severity
+                   f"典型案例批次 “{name}” 与另一批次 “{should}”（{len(group)} 件，如 {group[0].path}）"
+                   f"只差一点：{_difference(name, should)}。同一批的名称必须一字不差，否则网站上会分成两批；"
+                   "若是同一批，请复制那一批的名称")
 
 
 def _check_chunk(files: list[tuple[Path, str]], catalogs: Catalogs, today: dt.date,
@@ -683,6 +774,7 @@ def check_paths(case_files: list[tuple[Path, str]], catalogs: Catalogs, today: d
     else:
         context = [Summary.of(load_file(path, display, confine_to=confine_to)) for path, display in others]
     cross_record(reported + context)
+    check_batches(reported + context)
     diags: list[Diagnostic] = [x for c in catalogs.docs for x in c.diagnostics]
     for s in reported:
         diags.extend(s.diagnostics)

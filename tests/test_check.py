@@ -2,7 +2,7 @@ import datetime as dt
 from pathlib import Path
 
 
-from generator.check import check_paths, load_catalogs, record_files
+from generator.check import batch_key, check_paths, load_catalogs, record_files, similar_batches
 from tests.conftest import ROOT, TODAY, base_record
 
 CATALOGS = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
@@ -152,3 +152,42 @@ def test_broken_catalog_is_reported(tmp_path):
     cat = load_catalogs(tmp_path / "regions.yaml", tmp_path / "circ.yaml")
     got = sorted((d.code, d.line) for doc in cat.docs for d in doc.diagnostics)
     assert got == [("E106", 3), ("E106", 4), ("E202", 4)] and not cat.ok
+
+
+def test_batch_names_typed_another_way_have_one_key():
+    same = ["2016年度第一批容错纠错典型案例", "2016年第1批容错纠错典型案例", "２０１６年度 第一批容错纠错典型案例",
+            "二〇一六年度第一批容错纠错典型案例"]
+    assert {batch_key(n) for n in same} == {"2016年第1批容错纠错典型案例"}
+    assert batch_key("2023年度第十二批") == "2023年第12批" and batch_key("第二十批") == "第20批"
+    assert batch_key("第一百零五批") == "第105批" and batch_key("第十批") == "第10批"
+
+
+def test_similar_batches_take_the_smaller_one_for_the_mistake():
+    right = "2016年度第一批容错纠错典型案例"
+    names = {right: 8, "2016年第1批容错纠错典型案例": 1, "2016年度第一批容错纠错典形案例": 2,
+             # different batches: a number differs
+             "2016年度第二批容错纠错典型案例": 3, "2017年度第一批容错纠错典型案例": 5, "2016年度第十一批容错纠错典型案例": 1,
+             # far from every other name
+             "2020年度疫情防控容错纠错典型案例": 1}
+    assert similar_batches(names) == {"2016年第1批容错纠错典型案例": right, "2016年度第一批容错纠错典形案例": right}
+    # as many records each: which one is wrong cannot be told, so both are reported
+    tie = {"乡村振兴典型案例": 2, "乡村振兴典形案例": 2}
+    assert similar_batches(tie) == {"乡村振兴典型案例": "乡村振兴典形案例", "乡村振兴典形案例": "乡村振兴典型案例"}
+    assert similar_batches({right: 1}) == {}
+
+
+def test_a_mistyped_batch_name_is_a_note_at_its_value(tmp_path):
+    record = base_record()
+    for n, batch in ((1, "2024年度第一批容错纠错典型案例"), (2, "2024年度第一批容错纠错典型案例"), (3, "2024年第1批容错纠错典型案例")):
+        text = record.replace("XA-2024-001", f"XA-2024-00{n}") + f"typical: {batch}\n"
+        (tmp_path / f"XA-2024-00{n}.yaml").write_text(text, encoding="utf-8")
+    result = check_paths(record_files(tmp_path), CATALOGS, TODAY)
+    assert [(Path(d.path).name, d.code, d.line) for d in result.diagnostics] == [
+        ("XA-2024-003.yaml", "N002", len(text.splitlines()))]
+    message = result.diagnostics[0].message
+    assert "“2024年度第一批容错纠错典型案例”（2 件" in message and "少了“度”，“1”那一批写作“一”" in message
+    assert result.errors == 0 and len(result.records) == 3  # a note: nothing is held back
+    # the named file alone is compared with the other records of the folder
+    alone = check_paths([(tmp_path / "XA-2024-003.yaml", "XA-2024-003.yaml")], CATALOGS, TODAY,
+                        context_files=record_files(tmp_path))
+    assert [d.code for d in alone.diagnostics] == ["N002"]

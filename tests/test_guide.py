@@ -11,8 +11,8 @@ from tests.conftest import ROOT, TODAY, base_record
 
 GUIDE = (ROOT / "docs/staff-guide.md").read_text(encoding="utf-8")
 CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
-# codes about files rather than fields: their examples are prose, not a snippet to lay over a record
-FILE_LEVEL = {"E001", "E002", "E003", "E004", "E005", "E201", "E202"}
+# codes about files or several records rather than fields: their examples are prose, not a snippet to lay over a record
+FILE_LEVEL = {"E001", "E002", "E003", "E004", "E005", "E201", "E202", "N002"}
 
 
 def sections() -> dict[str, str]:

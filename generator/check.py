@@ -656,21 +656,17 @@ def batch_key(name: str) -> str:
     return _NUMERAL.sub(lambda m: _numeral(m.group()), text)
 
 
-def _one_typo(a: str, b: str) -> str | None:
-    """The character that tells a from b when they differ by one character that is not a digit
-    (典型 and 典形; 第一批 and 第二批 are two batches, so digits never count); else None."""
+def _one_typo(a: str, b: str) -> bool:
+    """Whether a and b differ by one character that is not a digit (典型 and 典形; 第一批 and 第二批
+    are two batches, so a digit never counts)."""
     if len(a) == len(b):
         diff = [(x, y) for x, y in zip(a, b) if x != y]
-        if len(diff) == 1 and not (diff[0][0].isdigit() or diff[0][1].isdigit()):
-            return diff[0][0]
-        return None
+        return len(diff) == 1 and not (diff[0][0].isdigit() or diff[0][1].isdigit())
     short, long_ = sorted((a, b), key=len)
     if len(long_) - len(short) != 1:
-        return None
+        return False
     i = next((i for i, (x, y) in enumerate(zip(short, long_)) if x != y), len(short))
-    if long_[i + 1:] == short[i:] and not long_[i].isdigit():
-        return long_[i]
-    return None
+    return long_[i + 1:] == short[i:] and not long_[i].isdigit()
 
 
 def similar_batches(names: dict[str, int]) -> dict[str, str]:
@@ -682,7 +678,7 @@ def similar_batches(names: dict[str, int]) -> dict[str, str]:
     keys = {n: batch_key(n) for n in ordered}
     for i, a in enumerate(ordered):
         for b in ordered[i + 1:]:
-            if keys[a] != keys[b] and _one_typo(keys[a], keys[b]) is None:
+            if keys[a] != keys[b] and not _one_typo(keys[a], keys[b]):
                 continue
             if names[a] <= names[b]:
                 out.setdefault(a, b)

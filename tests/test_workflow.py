@@ -27,7 +27,7 @@ def load(name: str) -> dict:
 def test_github_workflow_checks_pull_requests_and_deploys_main_with_the_official_pages_actions():
     wf = load(".github/workflows/site.yml")
     assert {"pull_request", "push", "schedule"} <= set(wf["on"]) and wf["on"]["push"]["branches"] == ["main"]
-    assert wf["env"]["TZ"] == "Asia/Shanghai"  # the build date decides scheduled publication
+    assert wf["env"]["TZ"] == "Asia/Shanghai"  # log times in Beijing time (the build date is China's anyway)
     build, deploy = wf["jobs"]["build"], wf["jobs"]["deploy"]
     runs = [s["run"] for s in build["steps"] if "run" in s]
     assert [r for r in runs if r.startswith("make")] == ["make check", "make site"]

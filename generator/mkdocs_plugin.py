@@ -22,7 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import jinja2
 from mkdocs.config import config_options
@@ -172,6 +172,28 @@ def scratch_folder(docs: list[tuple[str, bytes]]) -> str | None:
     except OSError:
         pass
     return None
+
+
+# Material's search (see drop_unused_theme_files)
+UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers/search.*")
+
+
+def drop_unused_theme_files(site: Path, plugins: Any) -> None:
+    """Material ships its own search (lunr, its language add-ons and a web worker: about 1.2 MB,
+    a fifth of the demo site), which only its search plugin starts. This site
+    searches with Pagefind and leaves that plugin off, so no page asks for those files (the
+    theme's page config still names the worker, which its script starts only beside the
+    plugin's search form)."""
+    if any(name in plugins for name in ("search", "material/search")):
+        return
+    for pattern in UNUSED_THEME_FILES:
+        for path in site.glob(pattern):
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+                if not any(path.parent.iterdir()):
+                    path.parent.rmdir()  # workers/ held nothing else
 
 
 PAGEFIND_GB_PER_1000 = 0.5  # measured: 537 MiB at 1,000 cases, 4.8 GB at 10,000 (README)
@@ -538,6 +560,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 self.index_job = None
             type(self).indexed = True
         self._name_meta_files(Path(config.site_dir) / "pagefind")
+        drop_unused_theme_files(Path(config.site_dir), config.plugins)
 
     def _name_meta_files(self, index: Path) -> None:
         """The search page prefetches Pagefind's meta file, whose name is known only now that the

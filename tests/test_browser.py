@@ -128,3 +128,25 @@ def test_the_site_name_fits_whole_in_a_phones_header(server, browser, width):
         assert name.evaluate("e => e.scrollWidth <= e.clientWidth"), name.evaluate("e => [e.scrollWidth, e.clientWidth]")
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("path", ["", "cases/", "cases/XA-2023-017/", "typical/", "stats/", "about/process/",
+                                  "search/?q=%E5%8A%A0%E8%A3%85%E7%94%B5%E6%A2%AF", "data/", "404.html"])
+def test_every_file_a_page_asks_for_exists(server, browser, path):
+    """Nothing a page loads, its scripts included, answers 404 or fails: the theme files the site
+    leaves out (Material's own search) are files no page asks for."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    fetched, failed = [], []
+    page.on("response", lambda r: (fetched.append(r.url), failed.append(f"{r.status} {r.url}") if r.status >= 400
+                                   else None))
+    page.on("requestfailed", lambda r: failed.append(f"{r.failure} {r.url}"))
+    try:
+        page.goto(server + path, wait_until="networkidle")
+        if path.startswith("search/"):
+            search_settled(page)
+        page.wait_for_timeout(300)
+        assert any(u.endswith(".js") for u in fetched) and any(u.endswith(".css") for u in fetched)
+        assert not failed, failed
+    finally:
+        ctx.close()

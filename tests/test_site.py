@@ -153,6 +153,26 @@ def test_case_pages_stay_out_of_the_nav(built):
         assert not [t for t in targets if "XA-" in t], page
 
 
+def test_materials_own_search_files_are_left_out(built, tmp_path):
+    """Material's lunr search (about 1.2 MB) is off, so its files are not published; the theme's
+    other scripts are. The browser tests check that no page asks for a missing file."""
+    scripts = built / "site/assets/javascripts"
+    assert any(scripts.glob("bundle.*.min.js")) and (scripts / "portal-search.js").is_file()
+    assert not (scripts / "lunr").exists() and not (scripts / "workers").exists()
+    # beside Material's search plugin they stay: its search box needs them
+    from generator.mkdocs_plugin import drop_unused_theme_files
+
+    for plugins, kept in (({"portal": 1}, False), ({"portal": 1, "material/search": 1}, True)):
+        site = tmp_path / str(kept)
+        for name in ("lunr/min/lunr.zh.min.js", "workers/search.abc.min.js", "bundle.abc.min.js"):
+            (site / "assets/javascripts" / name).parent.mkdir(parents=True, exist_ok=True)
+            (site / "assets/javascripts" / name).write_text("//", encoding="utf-8")
+        drop_unused_theme_files(site, plugins)
+        left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+        assert left == (["assets/javascripts/bundle.abc.min.js", "assets/javascripts/lunr/min/lunr.zh.min.js",
+                         "assets/javascripts/workers/search.abc.min.js"] if kept else ["assets/javascripts/bundle.abc.min.js"])
+
+
 def test_build_is_deterministic(built, tmp_path, monkeypatch):
     """Byte-identical, Pagefind's index included (Pagefind 1.5.2 wrote its filter files, meta file
     and entry file in hash-map order under changing names, upstream issue #638; 1.6.0 does not)."""

@@ -235,7 +235,7 @@ def check_regions(path: Path, display: str) -> tuple[Document, model.Regions | N
     items = doc.root.get("regions")
     if items is not None and items.kind == "seq":
         _unique(doc, items.value, ("name", "slug"))
-    scan_document(doc, named=True)
+    scan_document(doc, names=False)  # catalogs name no one
     return doc, value if doc.ok else None
 
 
@@ -245,7 +245,7 @@ def check_circumstances(path: Path, display: str) -> tuple[Document, list[model.
         return doc, None
     value = validate_schema(doc, model.CircumstanceList, "circumstances")
     _unique(doc, doc.root.value, ("id", "slug"))
-    scan_document(doc, named=True)
+    scan_document(doc, names=False)  # catalogs name no one
     return doc, value if doc.ok else None
 
 
@@ -263,14 +263,20 @@ def _walk_scalars(node: Node, loc: tuple = ()) -> Iterable[tuple[tuple, Node]]:
             stack.extend(((*loc, k), v) for k, (_, v) in n.value.items())
 
 
-def scan_document(doc: Document, named: bool, allows: list[tuple[str, str]] | None = None) -> None:
+def scan_document(doc: Document, names: bool = True, own_name: str = "",
+                  allows: list[tuple[str, str]] | None = None) -> None:
+    """Privacy and markup findings in every text value. `own_name`: the public name of a subject
+    whose full name an official source has published (subject.named): a name found in it is that
+    subject's; any other name (a whistle-blower's, a colleague's) is still reported."""
     if doc.root is None:
         return
     for loc, node in _walk_scalars(doc.root):
         if loc[:2] == ("disclosure", "allow"):
             continue  # the allow entries themselves are not scanned
         text = node.raw
-        hits = apply_allow(text, scan_text(text, names=not named), allows or [])
+        hits = apply_allow(text, scan_text(text, names=names), allows or [])
+        if own_name:
+            hits = [h for h in hits if not (h.code == "E305" and h.text in own_name)]
         shown_html = False
         for h in hits:
             if h.code == "E401" and h.text.startswith("<"):
@@ -559,8 +565,9 @@ def check_record(doc: Document, catalogs: Catalogs, today: dt.date, stem: str) -
         return None
     case = validate_schema(doc, model.CaseAdapter, "case")
     RecordRules(doc, catalogs, today).run(stem)
-    named = _get(doc.data, "subject", "named") is True
-    scan_document(doc, named=named, allows=allows_of(doc.data))
+    display = _get(doc.data, "subject", "display")
+    named = _get(doc.data, "subject", "named") is True and isinstance(display, str)
+    scan_document(doc, own_name=display if named else "", allows=allows_of(doc.data))
     return case if doc.ok else None
 
 

@@ -95,13 +95,19 @@ _TITLES = (
     "副处长", "处长", "副厅长", "厅长", "副县长", "县长", "副区长", "区长", "副市长", "市长", "副镇长", "镇长", "副乡长", "乡长",
     "村长", "站长", "所长", "队长", "组长", "总经理", "副经理", "经理", "董事长", "院长", "校长", "部长", "主席", "社长",
     "会长", "科员", "专员", "调研员", "干部", "职工", "工作人员", "负责人", "法定代表人", "委员", "秘书长", "主管", "网格员",
+    # people named by their part in the case or their job: a whistle-blower's name above all must
+    # never be published
+    "被举报人", "举报人", "信访人", "投诉人", "反映人", "申请人", "当事人", "经办人", "承办人", "联系人", "责任人",
+    "代理人", "证人", "法人代表", "实际控制人", "办事员", "技术员", "驾驶员", "审计员", "协管员", "民警", "辅警",
+    "会计", "出纳",
 )
 _HAN = r"[\u4e00-\u9fff]"
 _SURNAME = "(?:" + "|".join(_SURNAMES_2) + "|[" + _SURNAMES_1 + "])"
 _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # What may follow a name: punctuation, end of text, or a particle that cannot begin a given name.
-_AFTER = r"(?=$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领|主持|负责)"
-_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_ALT})[ \u3000]?(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
+_AFTER = (r"(?=$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领|主持|负责"
+          r"|反映|签字|同意|经手|所在|认为|提出)")
+_NAME_AFTER_TITLE = re.compile(rf"(?:{_TITLE_ALT})[：:]?[ \u3000]?(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
 _NAME_BEFORE_COMRADE = re.compile(rf"(?<!{_HAN})(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}})同志")
 _NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
 _ANON = re.compile(rf"{_SURNAME}某")
@@ -116,6 +122,15 @@ _NOT_NAMES = {
     "荣誉", "古村", "吉祥", "师生", "和谐", "查处", "查明", "查实", "查证", "边界", "池内", "明显", "明知", "林业",
     "林地", "程序", "程度", "黄河", "童装", "梅花", "雷雨", "龙门", "范围", "陆续", "江水", "鲁莽", "麻烦", "艾滋",
     "关键", "关注", "高效", "全部", "全体", "严肃", "时刻", "方案", "方式", "应该", "任务", "万一",
+    # 向 (towards), 曾 (once) and 常 (often) begin a clause after a title as often as they are surnames
+    "向组", "向纪", "向单", "向有", "向社", "向本", "向其", "向镇", "向区", "向市", "向县", "向村", "向公", "向法",
+    "向审", "向监", "向党", "向主", "向领", "向企", "向银", "向省", "向调", "向国", "向当", "向相", "向该", "向全",
+    "向记", "向媒", "向业", "向居", "向农", "向财", "向住", "向街", "向乡", "向信", "向举", "向项", "向施", "向我",
+    "向他", "向她", "曾任", "曾在", "曾经", "曾多", "曾于", "曾向", "曾因", "曾被", "曾获", "曾参", "曾提", "曾主",
+    "曾分", "曾负", "曾担", "曾先", "曾两", "曾三", "曾一", "常说", "常年", "常住", "常委", "常态", "常规", "关心",
+    "关系", "关联", "高兴", "高于", "和他", "和她", "于当", "于次", "于本", "于同",
+    # what a party does in a disciplinary procedure (听取当事人陈述和申辩)
+    "陈述", "申辩", "申诉", "申明", "符合",
 }
 
 
@@ -196,7 +211,7 @@ def scan_names(text: str) -> list[Hit]:
                 continue
             surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
             hits.append(Hit("E305", m.start("name"), m.end("name"), name,
-                            f"疑似完整人名 “{name}”：应匿名写作 “{surname}某”；若官方已公开全名，"
+                            f"疑似完整人名 “{name}”：应匿名写作 “{surname}某”；若这是对象本人且官方已公开其全名，"
                             "请设 subject.named: true 并在 sources 中注明出处"))
     return hits
 

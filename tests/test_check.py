@@ -71,6 +71,18 @@ def test_named_subject_needs_sources_and_allows_the_name(tmp_path):
     assert found(check_text(tmp_path, sourced)) == []
 
 
+def test_a_named_subject_allows_only_its_own_name(tmp_path):
+    """subject.named lets the subject's published full name stand, in its display and in the text;
+    anyone else's full name (here a whistle-blower's) is still an error."""
+    named = base_record().replace("display: 雁塔区某局副局长李某", "display: 雁塔区某局副局长李建国\n  named: true")
+    named += "sources:\n  - {title: 雁塔区纪委通报, issuer: 雁塔区纪委}\n"
+    mentioned = named + "follow_ups:\n  - {date: 2024-02-20, by: 雁塔区纪委, finding: 回访时李建国同志表示工作积极性未受影响。}\n"
+    assert found(check_text(tmp_path, mentioned)) == []
+    other = named + "follow_ups:\n  - {date: 2024-02-20, by: 雁塔区纪委, finding: 经核实，举报人王芳反映的问题不属实。}\n"
+    [d] = check_text(tmp_path, other).diagnostics
+    assert d.code == "E305" and "王芳" in d.message
+
+
 def test_scheduled_record_is_a_note_not_an_error(tmp_path):
     text = base_record().replace("published: 2024-03-01", "published: 2027-01-01")
     result = check_text(tmp_path, text)

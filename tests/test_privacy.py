@@ -97,6 +97,35 @@ def test_allow_silences_only_that_exact_text_and_code():
     assert len(apply_allow(text, hits, [("E304", "029-87654321")])) == 2
 
 
+# A name after a word for a person's part in the case or their job, as after an official title;
+# a whistle-blower's above all. (Before: only official titles and 同志 led to a name.)
+@pytest.mark.parametrize("text, name", [
+    ("举报人王芳反映", "王芳"),
+    ("被举报人黄海涛所在单位", "黄海涛"),
+    ("经办人张伟签字确认", "张伟"),
+    ("当事人刘强同意", "刘强"),
+    ("联系人：赵丽", "赵丽"),
+    ("办事员孙小明", "孙小明"),
+    ("法人代表周杰", "周杰"),
+    ("会计陈静经手", "陈静"),
+    ("证人胡军。", "胡军"),
+])
+def test_a_name_after_a_role_is_found(text, name):
+    assert found(text) == [("E305", name)]
+
+
+# 向 (towards), 曾 (once), 常 (often) and a party's 陈述 and 申辩 start with a surname: after a
+# title or a role they are words, not names (before: "副局长向组织说明情况" was a full name "向组织")
+@pytest.mark.parametrize("text", [
+    "副局长向组织说明情况", "局长曾任该职", "科长曾在基层工作", "书记常说", "局长向纪委说明",
+    "听取了当事人陈述和申辩", "当事人陈述的情况属实", "当事人向纪委反映", "举报人曾多次反映",
+    "当事人符合容错条件", "申请人向单位提出", "经办人于次日补办", "举报人反映的问题", "举报人李某",
+    "联系人电话", "会计师事务所", "证人证言", "驾驶员安全驾驶", "审计员查明", "当事人曾经提出",
+])
+def test_words_after_a_title_or_role_are_not_names(text):
+    assert found(text) == []
+
+
 WIDE = {ord(c): ord(c) + 0xFEE0 for c in "0123456789Xx@.-+_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 

@@ -146,9 +146,15 @@ def _overlaps(span: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
     return any(span[0] < b and a < span[1] for a, b in taken)
 
 
+# A web address: the digits in one are a page's or file's number, never a phone to call
+# ("content_13912345678.html" is an article id), though an ID or card number there still leaks
+_URL = re.compile(r"https?://[^\s<>()（）\[\]“”\"'，。；]+", re.I)
+
+
 def scan_numbers(text: str) -> list[Hit]:
     hits: list[Hit] = []
     taken: list[tuple[int, int]] = []
+    urls = [m.span() for m in _URL.finditer(text)] if "://" in text else []
 
     def add(code: str, m: re.Match[str], message: str) -> None:
         hits.append(Hit(code, m.start(), m.end(), m.group(0), message))
@@ -188,7 +194,7 @@ def scan_numbers(text: str) -> list[Hit]:
             add("W301", m, f"“{m.group(0)}” 形似银行卡号但校验位不符：请确认它不是卡号，必要时删除")
     for rx in (_MOBILE, _LANDLINE):
         for m in rx.finditer(text):
-            if not _overlaps(m.span(), taken):
+            if not _overlaps(m.span(), taken) and not _overlaps(m.span(), urls):
                 add("E302", m, f"含有电话号码 “{m.group(0)}”：公开记录不得出现个人电话，请删除；官方热线可在 disclosure.allow 中说明")
     for m in _PHONE_CONTEXT.finditer(text):
         if not _overlaps(m.span(1), taken) and len(_digits(m.group(1))) >= 7:

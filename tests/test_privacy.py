@@ -160,3 +160,15 @@ def test_allow_matches_the_text_as_written():
     hits = scan_text(text)
     assert [h.code for h in hits] == ["E302"]
     assert apply_allow(text, hits, [("E302", "０２９-８７６５４３２１")]) == []
+
+
+def test_digits_in_a_web_address_are_no_phone_number():
+    """An article's number in a government site's address ("…_13912345678.html") is not a phone
+    to call; the same digits in the text still are, and an ID number in an address still leaks."""
+    assert found("https://www.xa.gov.cn/info/1019/15912345678.htm") == []
+    assert found("http://www.sz.gov.cn/content/post_0755-8123456.html") == []
+    text = "见[通报](http://www.ccdi.gov.cn/yaowen/t20230110_13912345678.html)，联系电话 13912345678"
+    [hit] = scan_text(text)
+    assert hit.code == "E302" and hit.start == text.rindex("13912345678")
+    assert found("https://x.gov.cn/a?id=11010519491231002X") == [("E301", "11010519491231002X")]
+    assert ("E302", "13912345678") in found("[拨打](tel:13912345678)")  # not a web address (and E401)

@@ -135,7 +135,17 @@ def skeleton(record_id: str, kind: str, region: str, title: str, known: dict[tup
     return "\n".join(head + _render(out)) + "\n"
 
 
-def _ask(prompt: str, choices: list[str] | None = None) -> str:
+def pick(answer: str, choices: list[str]) -> list[str]:
+    """The choices an answer may mean: itself, the one at its number in the list, or those that
+    contain it (雁塔 → 雁塔区; 高新 → 西安高新区). One item: that choice."""
+    if answer in choices:
+        return [answer]
+    if answer.isdigit() and 1 <= int(answer) <= len(choices):
+        return [choices[int(answer) - 1]]
+    return [c for c in choices if answer and answer in c]
+
+
+def _ask(prompt: str, choices: list[str] | None = None, required: bool = False) -> str:
     if choices:
         for i, c in enumerate(choices, 1):
             print(f"  {i:>2}. {c}", file=sys.stderr)
@@ -148,11 +158,32 @@ def _ask(prompt: str, choices: list[str] | None = None) -> str:
         if not line:  # end of input (Ctrl-D)
             raise SystemExit("portal new：已取消，没有写入任何文件")
         answer = line.strip()
-        if choices and answer.isdigit() and 1 <= int(answer) <= len(choices):
-            return choices[int(answer) - 1]
-        if not answer or not choices or answer in choices:  # Enter alone: leave it for later
+        if not answer:
+            if not required:  # Enter alone: leave it for later
+                return answer
+            print("这一项不能空着。", file=sys.stderr)
+            continue
+        if not choices:
             return answer
-        print("请输入列表中的序号或名称。", file=sys.stderr)
+        found = pick(answer, choices)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            print(f"“{answer}” 可以是：{'、'.join(found)}；请输入序号或全称。", file=sys.stderr)
+        else:
+            print("请输入列表中的序号或名称。", file=sys.stderr)
+
+
+def _chosen(answer: str, choices: list[str], label: str, where: str = "可选范围内") -> str | None:
+    """A flag's value as one of the choices (or a part of only one: --region 雁塔); None, said why."""
+    found = pick(answer, choices)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        print(f"portal new：{label} “{answer}” 可以是：{'、'.join(found)}；请写全称", file=sys.stderr)
+    else:
+        print(f"portal new：{label} “{answer}” 不在{where}，可选：" + "、".join(choices), file=sys.stderr)
+    return None
 
 
 def new_record(project: Project, args: argparse.Namespace) -> int:
@@ -160,13 +191,14 @@ def new_record(project: Project, args: argparse.Namespace) -> int:
     regions = [r.name for r in catalogs.regions]
     interactive = sys.stdin.isatty()
     kind = args.kind or (_ask("类型（直接回车为 容错）", list(model.KINDS)) if interactive else "") or "容错"
-    region = args.region or (_ask("地区", regions) if interactive else "")
+    region = args.region or (_ask("地区", regions, required=True) if interactive else "")
     if not region:
         print("portal new：请用 --region 指定地区，可选：" + "、".join(regions), file=sys.stderr)
         return 2
     if regions and region not in regions:
-        print(f"portal new：地区 “{region}” 不在 regions.yaml 中，可选：" + "、".join(regions), file=sys.stderr)
-        return 2
+        region = _chosen(region, regions, "地区", " regions.yaml 中")
+        if region is None:
+            return 2
     title = args.title if args.title is not None else (_ask("标题（8 至 60 字，可以稍后再填）") if interactive else "")
     # the other essentials: offered as choices in a terminal, taken from flags otherwise, left
     # empty (for portal check to ask about) when neither
@@ -178,8 +210,9 @@ def new_record(project: Project, args: argparse.Namespace) -> int:
     for flag, path, label, choices in questions:
         answer = getattr(args, flag, None) or (_ask(label, choices) if interactive else "")
         if answer and answer not in choices:
-            print(f"portal new：{label} “{answer}” 不在可选范围内，可选：" + "、".join(choices), file=sys.stderr)
-            return 2
+            answer = _chosen(answer, choices, label)
+            if answer is None:
+                return 2
         if answer:
             known[path] = f"[{answer}]" if flag == "circumstance" else answer
     year = args.year or project.today.year

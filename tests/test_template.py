@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from generator.check import check_paths, load_catalogs, record_files
-from generator.template import next_id, skeleton
+from generator.template import next_id, pick, skeleton
 from tests.conftest import ROOT, TODAY
 from tests.site_helpers import portal
 
@@ -153,8 +153,8 @@ def test_portal_new_takes_the_essentials_as_flags_and_passes_once_filled(project
     path.write_text(fill(text, "容错"), encoding="utf-8")
     check = portal(project_copy, "check", str(path.relative_to(project_copy)))
     assert check.returncode == 0, check.stdout + check.stderr
-    bad = portal(project_copy, "new", "--region", "雁塔区", "--domain", "招商")
-    assert bad.returncode == 2 and "招商引资" in bad.stderr
+    bad = portal(project_copy, "new", "--region", "雁塔区", "--domain", "招标投标")
+    assert bad.returncode == 2 and "不在可选范围内" in bad.stderr and "招商引资" in bad.stderr
 
 
 def test_committed_editor_schema_is_current():
@@ -205,3 +205,27 @@ def test_portal_new_in_a_terminal_asks_with_choices(project_copy):
     r = portal(project_copy, "new", stdin=subprocess.DEVNULL)
     assert r.returncode == 2 and "--region" in r.stderr  # not a terminal: no questions
     assert sorted(project_copy.rglob("*.yaml")) == before
+
+
+def test_a_part_of_one_choice_is_that_choice():
+    regions = ["西安市本级", "雁塔区", "西安高新区", "西安经开区"]
+    assert pick("雁塔", regions) == ["雁塔区"] and pick("高新", regions) == ["西安高新区"]
+    assert pick("2", regions) == ["雁塔区"] and pick("雁塔区", regions) == ["雁塔区"]
+    assert pick("西安", regions) == ["西安市本级", "西安高新区", "西安经开区"]  # not one: asked again
+    assert pick("火星", regions) == [] and pick("", regions) == []
+
+
+def test_portal_new_takes_a_part_of_a_name(project_copy):
+    """雁塔 for 雁塔区, in a terminal and as a flag; a part of several names is asked again (in a
+    terminal) or refused with the names it could be (a flag); the region cannot be left empty."""
+    r = new_in_terminal(project_copy, "\n\n西安\n雁塔\n\n招商\n\n\n")
+    assert r.returncode == 0, r.stderr
+    assert "这一项不能空着" in r.stderr and "“西安” 可以是：西安市本级、" in r.stderr
+    data = yaml.safe_load((project_copy / r.stdout.strip()).read_text(encoding="utf-8"))
+    assert (data["region"], data["event"]["domain"]) == ("雁塔区", "招商引资")
+    r = portal(project_copy, "new", "--kind", "容错", "--region", "高新", "--circumstance", "先行")
+    assert r.returncode == 0, r.stderr
+    data = yaml.safe_load((project_copy / r.stdout.strip()).read_text(encoding="utf-8"))
+    assert (data["region"], data["reason"]["circumstances"]) == ("西安高新区", ["先行先试"])
+    r = portal(project_copy, "new", "--kind", "容错", "--region", "西安")
+    assert r.returncode == 2 and "“西安” 可以是：" in r.stderr

@@ -165,25 +165,27 @@ def _ask(prompt: str, choices: list[str] | None = None, required: bool = False) 
             continue
         if not choices:
             return answer
-        found = pick(answer, choices)
-        if len(found) == 1:
-            return found[0]
-        if found:
-            print(f"“{answer}” 可以是：{'、'.join(found)}；请输入序号或全称。", file=sys.stderr)
-        else:
-            print("请输入列表中的序号或名称。", file=sys.stderr)
+        choice, many = _one(answer, choices)
+        if choice is not None:
+            return choice
+        print(f"{many}请输入序号或全称。" if many else "请输入列表中的序号或名称。", file=sys.stderr)
+
+
+def _one(answer: str, choices: list[str]) -> tuple[str | None, str]:
+    """The choice an answer means, else None and, when it could be several, which ones."""
+    found = pick(answer, choices)
+    if len(found) == 1:
+        return found[0], ""
+    return None, f"“{answer}” 可以是：{'、'.join(found)}；" if found else ""
 
 
 def _chosen(answer: str, choices: list[str], label: str, where: str = "可选范围内") -> str | None:
     """A flag's value as one of the choices (or a part of only one: --region 雁塔); None, said why."""
-    found = pick(answer, choices)
-    if len(found) == 1:
-        return found[0]
-    if found:
-        print(f"portal new：{label} “{answer}” 可以是：{'、'.join(found)}；请写全称", file=sys.stderr)
-    else:
-        print(f"portal new：{label} “{answer}” 不在{where}，可选：" + "、".join(choices), file=sys.stderr)
-    return None
+    choice, many = _one(answer, choices)
+    if choice is None:
+        print(f"portal new：{label} {many}请写全称" if many else
+              f"portal new：{label} “{answer}” 不在{where}，可选：" + "、".join(choices), file=sys.stderr)
+    return choice
 
 
 def new_record(project: Project, args: argparse.Namespace) -> int:

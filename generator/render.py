@@ -209,7 +209,14 @@ class Site:
         self.data_license = data_license
         self.catalogs = catalogs
         self.root = catalogs.root
-        self.cases = newest_first(c for c in records if is_public(c, today))
+        public = [c for c in records if is_public(c, today)]
+        ids = {c.id for c in public}
+        # A public case may name a scheduled one among its related cases (the check allows it: both
+        # are public records). Until that one is out, its id is left off everywhere (the page, the
+        # open data), as the rest of it is; the link appears with it.
+        self.cases = newest_first(c if all(r in ids for r in c.related) else
+                                  c.model_copy(update={"related": [r for r in c.related if r in ids]})
+                                  for c in public)
         self.by_id = {c.id: c for c in self.cases}
         self.circumstances = {c.id: c for c in catalogs.circumstances}
 

@@ -31,6 +31,11 @@ def plant_canaries(project: Path) -> None:
         text = path.read_text(encoding="utf-8")
         text = text.replace("title: ", f"title: {canary} ", 1).replace("  summary: ", f"  summary: {canary} ", 1)
         path.write_text(text, encoding="utf-8")
+    # a public case related to the scheduled one: the link (its id) waits until that one is out
+    linking = project / "cases/2025/XA-2025-009.yaml"
+    text = linking.read_text(encoding="utf-8")
+    assert "related: [XA-2016-006]" in text
+    linking.write_text(text.replace("related: [XA-2016-006]", "related: [XA-2016-006, XA-2026-015]"), encoding="utf-8")
     probe = project / "cases/2016/XA-2016-002.yaml"
     text = probe.read_text(encoding="utf-8")
     probe.write_text(text.replace("  analysis: |\n", f"  analysis: |\n    {TEMPLATE_PROBE}\n", 1), encoding="utf-8")

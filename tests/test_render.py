@@ -137,3 +137,16 @@ def test_a_related_case_listed_twice_is_shown_once():
     twice = case(1, related=["XA-2024-002", "XA-2024-002"])
     page = Site([twice, other], CAT, TODAY).case_page(twice)
     assert page.body.count('href="../XA-2024-002/"') == 1
+
+
+def test_a_related_case_not_yet_out_is_left_off_until_it_is():
+    """A public case may relate to a scheduled one: until that one is published its id appears
+    nowhere (page, open data); on its day the link appears."""
+    linking = case(1, related=["XA-2024-002", "XA-2024-003"])
+    scheduled = case(2, **{"disclosure.published": TODAY + dt.timedelta(days=30)})
+    out = case(3)
+    site = Site([linking, scheduled, out], CAT, TODAY)
+    assert site.by_id["XA-2024-001"].related == ["XA-2024-003"] and "XA-2024-002" not in site.by_id
+    later = Site([linking, scheduled, out], CAT, TODAY + dt.timedelta(days=30))
+    assert later.by_id["XA-2024-001"].related == ["XA-2024-002", "XA-2024-003"]
+    assert linking.related == ["XA-2024-002", "XA-2024-003"]  # the record itself is untouched

@@ -582,6 +582,8 @@ class Summary:
     scope: Any = None
     related: list[tuple[str, int, int]] = field(default_factory=list)
     typical: tuple[str, int, int] | None = None  # the batch name and where its value is
+    published: Any = None
+    mentions: list[tuple[str, int, int]] = field(default_factory=list)  # case ids written in its text
     diagnostics: list[Diagnostic] = field(default_factory=list)
     case: bytes | None = None  # the pickled case; Record unpickles it when asked
 
@@ -598,6 +600,12 @@ class Summary:
                 if isinstance(ref, str) and re.match(model.ID_PATTERN, ref):  # else E106 says what is wrong
                     node, pos, _ = position(doc, ("related", i))
                     s.related.append((ref, *value_pos(node, pos)))
+            s.published = _get(doc.data, "disclosure", "published")
+            for loc, node in _walk_scalars(doc.root):
+                if loc[:1] in (("id",), ("related",)) or "-" not in node.raw:
+                    continue
+                for m in _ID_IN_TEXT.finditer(node.raw):
+                    s.mentions.append((m.group(), *doc.locate(node, m.group())))
             batch = doc.data.get("typical")
             if isinstance(batch, str) and batch.strip():
                 node, pos, _ = position(doc, ("typical",))
@@ -635,6 +643,28 @@ def cross_record(summaries: list[Summary]) -> None:
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{_suggest(ref, linkable)}请核对编号")
             elif by_id[ref][0].scope != "公开":
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
+        if s.scope == "公开":
+            for ref, line, col in s.mentions:
+                _mentioned(s, ref, line, col, by_id.get(ref))
+
+
+def _mentioned(s: Summary, ref: str, line: int, col: int, group: list[Summary] | None) -> None:
+    """A case id written in a public record's text is published with it: an internal record's id
+    never may be, a scheduled one's not before that record is out (the site leaves out a related
+    link until then, but it cannot leave out words)."""
+    if not group or group[0] is s:
+        return  # another portal's case, or a typo: nothing of ours is told
+    other = group[0]
+    if other.scope != "公开":
+        s.error(line, col, "E205", f"正文中提到的 “{ref}” 是内部记录：公开记录中不能出现它的编号，请删除")
+    elif (isinstance(other.published, dt.date) and isinstance(s.published, dt.date)
+          and other.published > s.published):
+        s.error(line, col, "E205", f"正文中提到的 “{ref}” 定时在 {other.published} 公开，晚于本案例（{s.published}）："
+                                   "在它公开之前不能出现它的编号，请删除，或把本案例的公开日期定在它之后")
+
+
+# a case id inside text ("另见 XA-2023-017"): the id pattern, not part of a longer word
+_ID_IN_TEXT = re.compile(r"(?<![A-Za-z0-9-])" + model.ID_PATTERN.strip("^$") + r"(?![A-Za-z0-9])")
 
 
 # ---------------------------------------------------------------- typical-case batches

@@ -203,3 +203,29 @@ def test_a_mistyped_batch_name_is_a_note_at_its_value(tmp_path):
     alone = check_paths([(tmp_path / "XA-2024-003.yaml", "XA-2024-003.yaml")], CATALOGS, TODAY,
                         context_files=record_files(tmp_path))
     assert [d.code for d in alone.diagnostics] == ["N002"]
+
+
+def test_a_case_id_in_the_text_must_be_out_when_the_text_is(tmp_path):
+    """An id written in a public record's text is published with it: an internal record's never,
+    a scheduled one's only once that one is out (the site can leave out a related link, not words)."""
+    def write(n, published, text="", scope="公开"):
+        record = base_record().replace("XA-2024-001", f"XA-2024-00{n}").replace("summary: 事件经过。", f"summary: 事件经过。{text}")
+        record = record.replace("published: 2024-03-01", f"published: {published}")
+        if scope != "公开":
+            record = record.replace("scope: 公开\n  published: " + published, "scope: 内部")
+        (tmp_path / f"XA-2024-00{n}.yaml").write_text(record, encoding="utf-8")
+
+    write(2, "2024-03-01", scope="内部")
+    write(3, "2024-06-01")  # out three months after the case that names it
+    write(4, "2024-03-01")
+    write(1, "2024-03-01", "与 XA-2024-002、XA-2024-003 和 XA-2024-004 类似，另见外市的 SX-2020-001。")
+    result = check_paths(record_files(tmp_path), CATALOGS, TODAY)
+    found_ids = [(Path(d.path).stem, d.code, d.message.split("”")[0].split("“")[-1]) for d in result.diagnostics]
+    assert found_ids == [("XA-2024-001", "E205", "XA-2024-002"), ("XA-2024-001", "E205", "XA-2024-003")], found_ids
+    assert "2024-06-01" in result.diagnostics[1].message
+    # published on the same day as the scheduled one (or later): nothing is told early
+    write(1, "2024-06-01", "与 XA-2024-003 和 XA-2024-004 类似。")
+    assert check_paths(record_files(tmp_path), CATALOGS, TODAY).diagnostics == []
+    # an internal record may name anything: it is never published
+    write(1, "2024-03-01", "与 XA-2024-002 类似。", scope="内部")
+    assert check_paths(record_files(tmp_path), CATALOGS, TODAY).diagnostics == []

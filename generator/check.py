@@ -601,11 +601,16 @@ class Summary:
                     node, pos, _ = position(doc, ("related", i))
                     s.related.append((ref, *value_pos(node, pos)))
             s.published = _get(doc.data, "disclosure", "published")
-            for loc, node in _walk_scalars(doc.root):
-                if loc[:1] in (("id",), ("related",)) or "-" not in node.raw:
-                    continue
-                for m in _ID_IN_TEXT.finditer(node.raw):
-                    s.mentions.append((m.group(), *doc.locate(node, m.group())))
+            # most records write ids only as their own id and related items: the lines tell, without
+            # walking every value (that walk cost 0.6 s of CPU at 10,000 records)
+            written = sum(len(_ID_IN_TEXT.findall(line)) for line in doc.lines if "-" in line)
+            own = s.id is not None and re.match(model.ID_PATTERN, s.id) is not None
+            if written > own + len(s.related):
+                for loc, node in _walk_scalars(doc.root):
+                    if loc[:1] in (("id",), ("related",)) or "-" not in node.raw:
+                        continue
+                    for m in _ID_IN_TEXT.finditer(node.raw):
+                        s.mentions.append((m.group(), *doc.locate(node, m.group())))
             batch = doc.data.get("typical")
             if isinstance(batch, str) and batch.strip():
                 node, pos, _ = position(doc, ("typical",))

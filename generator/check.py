@@ -714,18 +714,25 @@ def _one_typo(a: str, b: str) -> bool:
 def similar_batches(names: dict[str, int]) -> dict[str, str]:
     """Each batch name (with its number of records) that looks like a mistyped copy of another: the
     name → the one it should be. Of two such names, the one with fewer records is taken for the
-    mistake; with as many records each, both are reported."""
+    mistake; with as many records each, both are reported.
+
+    Two keys one character apart share a key with one character deleted (典型 and 典形: 典), so
+    only names that share such a key are compared: all pairs of an archive that misused `typical`
+    for a text of its own per case (3,000 names) took 13 s."""
     out: dict[str, str] = {}
-    ordered = sorted(names)
-    keys = {n: batch_key(n) for n in ordered}
-    for i, a in enumerate(ordered):
-        for b in ordered[i + 1:]:
-            if keys[a] != keys[b] and not _one_typo(keys[a], keys[b]):
-                continue
-            if names[a] <= names[b]:
-                out.setdefault(a, b)
-            if names[b] <= names[a]:
-                out.setdefault(b, a)
+    keys = {n: batch_key(n) for n in sorted(names)}
+    near: dict[str, list[str]] = {}
+    for name, key in keys.items():
+        for variant in {key} | {key[:i] + key[i + 1:] for i in range(len(key))}:
+            near.setdefault(variant, []).append(name)
+    pairs = {(a, b) for group in near.values() for i, a in enumerate(group) for b in group[i + 1:]}
+    for a, b in sorted(pairs):
+        if keys[a] != keys[b] and not _one_typo(keys[a], keys[b]):
+            continue
+        if names[a] <= names[b]:
+            out.setdefault(a, b)
+        if names[b] <= names[a]:
+            out.setdefault(b, a)
     return out
 
 

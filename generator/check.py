@@ -628,6 +628,9 @@ class Summary:
         return not any(d.severity == "error" for d in self.diagnostics)
 
 
+SUGGEST_AMONG = 2000  # ids compared with a missing related id when its year has none
+
+
 def cross_record(summaries: list[Summary]) -> None:
     by_id: dict[str, list[Summary]] = {}
     for s in summaries:
@@ -638,14 +641,26 @@ def cross_record(summaries: list[Summary]) -> None:
             for s in group:
                 others = "、".join(o.path for o in group if o is not s)
                 s.error(*s.id_pos, "E202", f"id “{rid}” 重复，也出现在 {others}：每个案例的 id 必须唯一且永不复用")
+    # What a missing related id is compared with, for "是否应为 …": only records a link could point
+    # to (public ones), and of those the ones of the same prefix and year, or of the same prefix when
+    # that year has none and they are few. Against all 10,000 ids of a large archive each suggestion
+    # took 0.3 s, and an archive with many dangling links took minutes.
+    linkable: dict[str, list[str]] = {}
+    for i, g in by_id.items():
+        if g[0].scope == "公开" and re.match(model.ID_PATTERN, i):
+            prefix, year, _ = i.split("-")
+            linkable.setdefault(f"{prefix}-{year}", []).append(i)
+            linkable.setdefault(prefix, []).append(i)
     for s in summaries:
         for ref, line, col in s.related:
             if ref == s.id:  # "other records" (the spec): the case itself is not one
                 s.error(line, col, "E205", f"相关案例 “{ref}” 就是本案例：related 只列其他案例，请删除这一项")
             elif ref not in by_id:
-                # only a record the link could point to: not the case itself, not an internal one
-                linkable = [i for i, g in by_id.items() if i != s.id and g[0].scope == "公开"]
-                s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{_suggest(ref, linkable)}请核对编号")
+                prefix, year, _ = ref.split("-")
+                same_prefix = linkable.get(prefix, [])
+                near = linkable.get(f"{prefix}-{year}") or (same_prefix if len(same_prefix) <= SUGGEST_AMONG else [])
+                near = [i for i in near if i != s.id]
+                s.error(line, col, "E205", f"相关案例 “{ref}” 不存在：{_suggest(ref, near)}请核对编号")
             elif by_id[ref][0].scope != "公开":
                 s.error(line, col, "E205", f"相关案例 “{ref}” 不是公开案例，不能在公开记录中引用：请删除这一项")
         if s.scope == "公开":

@@ -265,3 +265,25 @@ def test_similar_batches_compares_only_names_that_may_be_one_typo_apart():
                 del word[rng.randrange(len(word))]
             names["".join(word)] = rng.randint(1, 3)
         assert similar_batches(names) == every_pair(names), names
+
+
+def test_a_missing_related_id_is_compared_with_its_prefix_and_year():
+    """"是否应为" looks among the public ids of the same prefix and year (or of the prefix, when
+    that year has none and they are few): against all 10,000 ids of a large archive each missing
+    link took 0.3 s."""
+    from generator.check import SUGGEST_AMONG, Summary, cross_record
+
+    def summary(rid, related=()):
+        return Summary(f"{rid}.yaml", id=rid, scope="公开", related=[(r, 5, 3) for r in related])
+
+    def said(others, ref):
+        s = summary("XA-2024-001", [ref])
+        cross_record([s, *others])
+        [d] = s.diagnostics
+        return d.message
+
+    assert "是否应为 “XA-2023-017”" in said([summary("XA-2023-017"), summary("XA-2016-017")], "XA-2023-071")
+    assert "是否应为 “XA-2023-017”" in said([summary("XA-2023-017")], "XA-2032-017")  # a year typo, few ids
+    many = [summary(f"XA-{2000 + i % 20}-{i:04d}") for i in range(SUGGEST_AMONG + 20)]
+    assert "是否应为" not in said(many, "XA-1999-0017")  # no such year among thousands: no guess
+    assert "是否应为 “XA-2017-" in said(many, "XA-2017-0071")  # one of that year

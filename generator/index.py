@@ -16,7 +16,7 @@ from typing import Iterable
 from . import model
 from . import render
 from .markdown import plain
-from .privacy import HALF_WIDTH
+from .privacy import readable
 from .render import Site, case_url, cn_date, forked_site
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -136,8 +136,10 @@ def _record(c: model.Case, site: Site) -> SearchRecord:
     filters = filters_of(c)
     return SearchRecord(
         url="/" + case_url(c),
-        # full-width digits and letters as ASCII, as the search page reads a query (halfWidth)
-        content=bigrams(sentences(case_text(c, site)).translate(HALF_WIDTH)),
+        # read as the privacy check reads it: without invisible format characters (a zero-width space
+        # pasted into 加装电梯 cut it in two), full-width digits and letters as ASCII (as the search
+        # page reads a query typed in full-width mode)
+        content=bigrams(readable(sentences(case_text(c, site)))[0]),
         meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
               "date": cn_date(c.result.decided)},
         filters=filters,

@@ -104,3 +104,20 @@ def test_facet_counts_are_those_of_the_index_filters():
     counts = facet_counts(site)
     assert counts == {name: dict(c) for name, c in expected.items()}
     assert sum(counts["类型"].values()) == len(site.cases) > 10
+
+
+def test_invisible_characters_pasted_with_the_text_are_not_indexed():
+    """Text pasted from web pages and office files carries zero-width spaces and the like: they
+    cut a word in two for the index (加装\u200b电梯 had no 装电, so 装电梯 found nothing), though no
+    reader sees them. The index reads the text as the privacy check does (privacy.readable)."""
+    import yaml
+
+    from generator.model import CaseAdapter
+    from tests.conftest import base_record
+
+    data = yaml.safe_load(base_record())
+    data["event"]["summary"] = "老旧小区加装\u200b电梯\ufeff补贴，编号\u00adＸＡ－１。"
+    cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
+    record = search_records(Site([CaseAdapter.validate_python(data)], cat, TODAY))[0]
+    assert "加装 装电 电梯 梯补 补贴 ， 编号 XA-1 。" in record.content
+    assert not any(ch in record.content for ch in "\u200b\ufeff\u00ad")

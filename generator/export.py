@@ -9,7 +9,7 @@ import hashlib
 import io
 import json
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
@@ -18,7 +18,17 @@ from .fields import field_reference
 from .markdown import plain_line, shorten
 from .render import Site, case_url, last_updated
 
-FEED_ID = "urn:rongcuo-portal:feed"
+
+def feed_ids(site_url: str | None, root: str) -> tuple[str, str]:
+    """The feed's id and the prefix of its entries' ids. Atom ids must be unique across the web:
+    a feed reader takes an entry it has seen under the same id for the same entry, and every city
+    that runs the portal has a "XA-2023-017"-like id. With site_url they are the pages' addresses
+    (what most generators use); without it, a URN that names the jurisdiction."""
+    if site_url:
+        base = site_url.rstrip("/") + "/"
+        return base, base
+    base = f"urn:rongcuo-portal:{quote(root, safe='')}:"
+    return base + "feed", base
 
 
 def record_json(c: model.Case) -> dict[str, Any]:
@@ -160,16 +170,19 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     FEED_ENTRIES and never part of a day, so a reader that polls daily misses nothing even on the
     day a large batch is published."""
     entries: list[tuple[dt.date, str, str]] = []  # (date, sort key, xml)
+    feed_id, entry_base = feed_ids(site_url, site.root)
+    revision = "#revision-" if site_url else ":revision:"
     for c in site.cases:
         # relative, like every href in the feed: against xml:base (site_url) or, without one, the
         # feed's own address, it resolves under the site's path; "/cases/…" would lose a sub-path
         # such as a GitHub Pages project site's ("https://org.github.io/portal/")
         href = case_url(c)
         published = c.disclosure.published
-        items = [(published, f"{FEED_ID}:{c.id}", f"公开：{c.title}", f"{c.region} · {c.result.outcome}。"
+        ident = entry_base + (href if site_url else c.id)
+        items = [(published, ident, f"公开：{c.title}", f"{c.region} · {c.result.outcome}。"
                   + shorten(plain_line(c.event.summary), FEED_SUMMARY_CHARS))]
         for n, r in enumerate(c.revisions, 1):
-            items.append((r.date, f"{FEED_ID}:{c.id}:revision:{n}", f"更正：{c.title}", f"{r.date} 更正：{r.note}"))
+            items.append((r.date, f"{ident}{revision}{n}", f"更正：{c.title}", f"{r.date} 更正：{r.note}"))
         for date, entry_id, title, summary in items:
             xml = (f"<entry><id>{xml_escape(entry_id)}</id><title>{xml_escape(title)}</title>"
                    f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(href)}/>"
@@ -183,7 +196,7 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     updated = entries[0][0] if entries else site.today
     base = f" xml:base={quoteattr(site_url)}" if site_url else ""
     head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"{base} "
-            f"xml:lang=\"zh\"><id>{FEED_ID}</id><title>{xml_escape(site.root)}容错纠错案例公开平台</title>"
+            f"xml:lang=\"zh\"><id>{xml_escape(feed_id)}</id><title>{xml_escape(site.root)}容错纠错案例公开平台</title>"
             f"<subtitle>新公开和更正的案例</subtitle><link rel=\"self\" href=\"feed.xml\"/>"
             f"<link rel=\"alternate\" type=\"text/html\" href=\"./\"/><updated>{_stamp(updated)}</updated>"
             f"<author><name>{xml_escape(site.root)}容错纠错案例公开平台</name></author>")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -328,8 +329,40 @@ def parse_bytes(doc: Document, raw: bytes, top: str = "map") -> Document:
         pos = text.index("\x00")
         doc.error(text.count("\n", 0, pos) + 1, 1, "E001", "文件含有 NUL 字符，不是文本文件")
         return doc
+    direction_controls(doc, text)
     parse_text(doc, text, top)
     return doc
+
+
+# Characters that change the order in which a browser shows text (Unicode bidi embeddings, overrides,
+# isolates and marks). A Chinese record has no use for them, and they make the page show what the
+# checks did not read: "\u202e X2001321941501011 \u202c" reads as no ID number and shows as
+# 11010519491231002X, and a full name written backwards inside an override shows the right way round.
+DIRECTION_CONTROLS = {
+    "\u061c": "阿拉伯字母标记", "\u200e": "从左到右标记", "\u200f": "从右到左标记",
+    "\u202a": "从左到右嵌入", "\u202b": "从右到左嵌入", "\u202c": "方向格式结束", "\u202d": "从左到右覆盖",
+    "\u202e": "从右到左覆盖", "\u2066": "从左到右隔离", "\u2067": "从右到左隔离", "\u2068": "方向隔离",
+    "\u2069": "方向隔离结束",
+}
+_DIRECTION = re.compile("[" + "".join(DIRECTION_CONTROLS) + "]")
+
+
+def direction_controls(doc: Document, text: str) -> None:
+    """E002 for each line holding a direction control (one search for the whole text: nearly every
+    file has none). Parsing goes on, so the file's other problems are reported in the same run."""
+    if not _DIRECTION.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        found = _DIRECTION.findall(line)
+        if not found:
+            continue
+        first = _DIRECTION.search(line)
+        names = "、".join(dict.fromkeys(f"U+{ord(ch):04X}（{DIRECTION_CONTROLS[ch]}）" for ch in found))
+        more = f"，这一行共 {len(found)} 个" if len(found) > 1 else ""
+        doc.error(number, first.start() + 1, "E002",
+                  f"含有看不见的文字方向控制字符 {names}{more}：它会让网页上显示的文字与检查读到的不一致"
+                  "（例如倒写的号码或姓名显示成正的），记录中不需要它。编辑器里看不出来，"
+                  "请把这一处前后的几个字删掉后重新输入")
 
 
 def iter_record_files(folder: Path) -> Iterator[Path]:

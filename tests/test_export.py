@@ -1,4 +1,5 @@
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -174,3 +175,27 @@ def test_the_data_license_goes_into_the_package_and_the_feed():
     plain = exports(Site([case], CAT, TODAY))
     assert "licenses" not in json.loads(plain["data/datapackage.json"])
     assert ET.fromstring(plain["feed.xml"]).find("a:rights", ns) is None
+
+
+def test_feed_ids_are_unique_to_the_deployment():
+    """Atom ids must be unique across the web, and every city's portal has ids like XA-2024-001: a
+    reader subscribed to two portals took one's entries for the other's. They are the pages'
+    addresses under site_url, else a URN naming the jurisdiction; each entry's id is its own."""
+    site, _ = site_with(revisions=[{"date": "2024-04-01", "note": "更正说明"}])
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+
+    def ids(site_url, s=site):
+        root = ET.fromstring(feed_xml(s, site_url))
+        return root.find("a:id", ns).text, [e.find("a:id", ns).text for e in root.findall("a:entry", ns)]
+
+    feed, entries = ids("https://example.org/rongcuo")
+    assert feed == "https://example.org/rongcuo/"
+    assert entries == ["https://example.org/rongcuo/cases/XA-2024-001/#revision-1",
+                       "https://example.org/rongcuo/cases/XA-2024-001/"]
+    feed, entries = ids(None)
+    assert feed == "urn:rongcuo-portal:%E8%A5%BF%E5%AE%89%E5%B8%82:feed"  # 西安市
+    assert entries == ["urn:rongcuo-portal:%E8%A5%BF%E5%AE%89%E5%B8%82:XA-2024-001:revision:1",
+                       "urn:rongcuo-portal:%E8%A5%BF%E5%AE%89%E5%B8%82:XA-2024-001"]
+    other = Site(site.cases, dataclasses.replace(CAT, root="宝鸡市"), TODAY)
+    assert not set(ids(None, other)[1]) & set(entries)
+    assert ids("https://other.example/")[1][1] != ids("https://example.org/rongcuo/")[1][1]

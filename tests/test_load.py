@@ -142,3 +142,20 @@ def test_odd_file_names_are_predictable(tmp_path: Path):
     # hidden folders, backups and other extensions are not; upper-case extensions are
     assert sorted(found) == ["2024/子目录/XA-2024-008.yaml", "XA 2024 002.yaml", "XA-2024-001.yaml", "XA-2024-004.YAML",
                      "案例三.yml"]
+
+
+def test_direction_controls_are_reported_where_they_are():
+    # an ID number written backwards inside a right-to-left override shows the right way round on
+    # the page while the privacy check reads the reversed digits
+    doc = parse("a: 1\nb: 号码 \u202eX2001321941501011\u202c 已核实\nc: \u200e2024\u200e\n")
+    got = [(d.code, d.line, d.column) for d in doc.diagnostics]
+    assert got == [("E002", 2, 7), ("E002", 3, 4)]
+    assert "U+202E（从右到左覆盖）、U+202C（方向格式结束）" in doc.diagnostics[0].message
+    assert "共 2 个" in doc.diagnostics[1].message
+    # parsing goes on: the rest of the file is still read and checked
+    assert doc.data == {"a": 1, "b": "号码 \u202eX2001321941501011\u202c 已核实", "c": "\u200e2024\u200e"}
+
+
+def test_other_invisible_characters_are_not_direction_controls():
+    # zero-width spaces and joiners cannot reorder text; the privacy check reads through them
+    assert parse("a: 加装\u200b电梯\u200d\ufeff\n").ok

@@ -1,4 +1,9 @@
-from generator.markdown import protect, render_md, render_text
+import subprocess
+import sys
+
+import pytest
+
+from generator.markdown import plain, plain_line, protect, render_md, render_text
 
 
 def test_subset_paragraphs_lists_emphasis_links():
@@ -22,3 +27,29 @@ def test_braces_are_inert():
     assert protect("{{ x }}") == "&#123;&#123; x &#125;&#125;"
     assert "{" not in render_md("{{ 7*7 }}") and "{" not in render_text("{% if %}")
     assert render_text("<a>&") == "&lt;a&gt;&amp;"
+
+
+@pytest.mark.parametrize("md, words", [
+    ("见[通知](http://a.gov.cn/x)。", "见通知。"),
+    ("[a [b] c](u)", "a [b] c"),  # one level of brackets in the text, as Markdown allows
+    ("[维基](https://zh.wikipedia.org/wiki/A_(B))后", "维基后"),  # and of parentheses in the target
+    ('[t](http://x "标题")', "t"),
+    ("[a](b) [c](d)", "a c"),
+    ("[[x]] [a] (b)", "[[x]] [a] (b)"),  # no link: left as written
+    ("**重点**与`代码`", "重点与代码"),
+])
+def test_plain_keeps_the_words(md, words):
+    assert plain(md) == words
+
+
+def test_plain_text_of_hostile_markdown_is_linear():
+    """A record may hold 1 MiB of text. Matching links with [^\\]]* scanned from every "[" to the end:
+    50,000 "[" took 15 s, and 300,000 would take about 9 minutes, the build stalled on one record.
+    Now a failed match stops at the next bracket (under 0.1 s). Run apart, so that a regression
+    fails here on the timeout instead of stalling the suite."""
+    code = ("from generator.markdown import plain, plain_line\n"
+            "for p in ('[', '[a](', '[a](b', '](', '[a [', '(('):\n"
+            "    t = p * (300_000 // len(p))\n"
+            "    assert plain(t) == t  # no complete link: nothing to take out\n"
+            "    plain_line(t)\n")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -278,12 +278,14 @@ def scan_document(doc: Document, names: bool = True, own_name: str = "",
         if own_name:
             hits = [h for h in hits if not (h.code == "E305" and h.text in own_name)]
         shown_html = False
-        for h in hits:
+        shown = []
+        for h in sorted(hits, key=lambda h: h.start):
             if h.code == "E401" and h.text.startswith("<"):
                 if shown_html:  # one markup finding per value is enough to act on
                     continue
                 shown_html = True
-            line, col = doc.locate(node, h.text)
+            shown.append(h)
+        for h, (line, col) in zip(shown, doc.locate_in_order(node, ((h.start, h.end, h.text) for h in shown))):
             doc.error(line, col, h.code, h.message)
 
 
@@ -609,8 +611,8 @@ class Summary:
                 for loc, node in _walk_scalars(doc.root):
                     if loc[:1] in (("id",), ("related",)) or "-" not in node.raw:
                         continue
-                    for m in _ID_IN_TEXT.finditer(node.raw):
-                        s.mentions.append((m.group(), *doc.locate(node, m.group())))
+                    found = [(m.start(), m.end(), m.group()) for m in _ID_IN_TEXT.finditer(node.raw)]
+                    s.mentions += [(text, *at) for (_, _, text), at in zip(found, doc.locate_in_order(node, found))]
             batch = doc.data.get("typical")
             if isinstance(batch, str) and batch.strip():
                 node, pos, _ = position(doc, ("typical",))

@@ -13,7 +13,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import yaml
 from yaml.constructor import SafeConstructor
@@ -96,15 +96,32 @@ class Document:
 
     def locate(self, node: Node, needle: str) -> tuple[int, int]:
         """Line and column of `needle` inside the source span of a scalar node (node start if not found)."""
+        return self._find(node, needle, (node.line, node.col)) or (node.line, node.col)
+
+    def locate_in_order(self, node: Node, found: Iterable[tuple[int, int, str]]) -> Iterator[tuple[int, int]]:
+        """Line and column of each (start, end, text) found in a scalar's value, taken in order of
+        start. Each search goes on from where the one before it was found: searching every one from
+        the node's start took time in the square of their number (8,000 phone numbers in one value: 12 s).
+        A later finding lies at or after the one before it in the file, as in the value, whatever the
+        scalar's style; one not found on a single line (it runs over a line end) is at the node's start."""
+        after = before = (node.line, node.col)  # the end and the start of the last one found
+        last_end = -1
+        for start, end, text in found:
+            where = self._find(node, text, before if start < last_end else after)  # overlapping: from its start
+            if where is None:
+                yield node.line, node.col
+                continue
+            yield where
+            before, after, last_end = where, (where[0], where[1] + len(text)), end
+
+    def _find(self, node: Node, needle: str, start: tuple[int, int]) -> tuple[int, int] | None:
         if needle and self.lines:
-            first, last = node.line - 1, min(node.end_line, len(self.lines)) - 1
+            first, last = start[0] - 1, min(node.end_line, len(self.lines)) - 1
             for i in range(first, last + 1):
-                text = self.lines[i]
-                start = node.col - 1 if i == first else 0
-                pos = text.find(needle, start)
+                pos = self.lines[i].find(needle, start[1] - 1 if i == first else 0)
                 if pos >= 0:
                     return i + 1, pos + 1
-        return node.line, node.col
+        return None
 
 
 def to_data(node: Node | None) -> Any:

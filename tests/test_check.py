@@ -1,4 +1,6 @@
 import datetime as dt
+import subprocess
+import sys
 from pathlib import Path
 
 
@@ -287,3 +289,26 @@ def test_a_missing_related_id_is_compared_with_its_prefix_and_year():
     many = [summary(f"XA-{2000 + i % 20}-{i:04d}") for i in range(SUGGEST_AMONG + 20)]
     assert "是否应为" not in said(many, "XA-1999-0017")  # no such year among thousands: no guess
     assert "是否应为 “XA-2017-" in said(many, "XA-2017-0071")  # one of that year
+
+
+def test_each_finding_is_reported_where_it_is(tmp_path):
+    """The same number written on three lines is three places to fix: each is reported on its own
+    line (every one used to point at the first). Findings are placed in the order of the text, each
+    search going on from the one before, which also keeps a value with thousands of findings linear."""
+    summary = "summary: |\n    电话 13912345678。\n    再次：13912345678\n    邮箱 a@example.com，电话 13912345678\n"
+    result = check_text(tmp_path, base_record().replace("summary: 事件经过。\n", summary, 1))
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [
+        ("E302", 13, 8), ("E302", 14, 8), ("E304", 15, 8), ("E302", 15, 25)]
+
+
+def test_many_findings_in_one_value_are_placed_in_linear_time(tmp_path):
+    """30,000 phone numbers in one value (a pasted table, or an attack on the build): each finding
+    was looked for from the value's start, and each checked against every one before it, so this
+    took minutes (8,000: 12 s). Run apart, so that a regression fails on the timeout."""
+    lines = "".join(f"    电话 139{i:08d}\n" for i in range(30_000))
+    (tmp_path / "XA-2024-001.yaml").write_text(base_record().replace("summary: 事件经过。\n", "summary: |\n" + lines, 1),
+                                               encoding="utf-8")
+    code = ("import sys\nfrom pathlib import Path\nfrom tests.test_check import CATALOGS, TODAY, check_paths, record_files\n"
+            "r = check_paths(record_files(Path(sys.argv[1])), CATALOGS, TODAY)\n"
+            "assert [d.line for d in r.diagnostics] == list(range(13, 30_013)), r.diagnostics[:3]\n")
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, timeout=60, cwd=ROOT)

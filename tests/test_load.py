@@ -159,3 +159,13 @@ def test_direction_controls_are_reported_where_they_are():
 def test_other_invisible_characters_are_not_direction_controls():
     # zero-width spaces and joiners cannot reorder text; the privacy check reads through them
     assert parse("a: 加装\u200b电梯\u200d\ufeff\n").ok
+
+
+def test_locate_in_order_goes_on_from_the_one_before():
+    doc = parse('a: |\n  x 12 y 12\n  12\nb: "one\\ttwo 12"\n')
+    node = doc.root.get("a")  # "x 12 y 12\n12\n"
+    found = [(2, 4, "12"), (3, 4, "2 "), (7, 9, "12"), (10, 12, "12"), (4, 13, "no such text")]
+    assert list(doc.locate_in_order(node, found)) == [(2, 5), (2, 6), (2, 10), (3, 3), (1, 4)]
+    # an escape makes the value differ from the line: such a finding is at the node's start
+    quoted = doc.root.get("b")
+    assert list(doc.locate_in_order(quoted, [(3, 6, "\ttw"), (8, 10, "12")])) == [(4, 4), (4, 14)]

@@ -362,6 +362,8 @@ class RecordRules:
         self.kind_rules()
         self.subject_rules()
         self.reference_rules()
+        self.repeats(("reason", "circumstances"), "容错情形", "统计和分类页面中")
+        self.repeats(("related",), "相关案例", "案例页面和开放数据中")
         self.date_rules()
 
     def kind_rules(self) -> None:
@@ -423,6 +425,17 @@ class RecordRules:
                 self.at(("reason", "circumstances", i), "E205", f"容错情形 {parts}" if parts else
                         f"容错情形 “{cid}” 不在 circumstances.yaml 中：{_suggest(cid, self.cat.circumstance_ids)}"
                         "请使用目录中的 id")
+
+    def repeats(self, loc: tuple, what: str, where: str) -> None:
+        """N003 on an item listed a second time. A note: the record publishes right, each item once."""
+        seen: dict[Any, int] = {}
+        for i, item in enumerate(_list(self.d, *loc)):
+            if not isinstance(item, (str, int)):
+                continue
+            if item in seen:
+                self.at((*loc, i), "N003", f"{what} “{item}” 重复列出（第 {seen[item] + 1} 项已有）：{where}只算一次，请删除这一项")
+            else:
+                seen[item] = i
 
     def date_rules(self) -> None:
         d, today = self.d, self.today

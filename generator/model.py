@@ -140,6 +140,12 @@ Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, ma
 Url = Annotated[str, StringConstraints(pattern=URL_PATTERN)]
 
 
+def _once(items: list[str]) -> list[str]:
+    """The items in order, each once: a circumstance listed twice counted twice in the statistics
+    and put the case twice on its listing (the check notes the repeat, N003)."""
+    return list(dict.fromkeys(items))
+
+
 class Base(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
 
@@ -181,7 +187,7 @@ class Event(Base):
 class Reason(Base):
     """原因：为何容错，或为何澄清。"""
 
-    circumstances: list[Text] | None = Field(None, min_length=1, title="容错情形",
+    circumstances: Annotated[list[Text], AfterValidator(_once)] | None = Field(None, min_length=1, title="容错情形",
                                              description="容错类必填：circumstances.yaml 中情形的 id；澄清类不填")
     finding: Literal[FINDINGS] | None = Field(None, title="核查结论", description="澄清类必填；容错类不填")
     basis: list[Citation] = Field(min_length=1, title="依据", description="每条写明规定名称（用《》）及条款")
@@ -274,7 +280,7 @@ class Case(Base):
     disclosure: Disclosure = Field(title="公开")
     typical: Text | None = Field(None, title="典型案例批次", description="如 “2023年度第二批容错纠错典型案例”")
     revisions: list[Revision] = Field(default_factory=list, title="更正记录")
-    related: list[CaseId] = Field(default_factory=list, title="相关案例")
+    related: Annotated[list[CaseId], AfterValidator(_once)] = Field(default_factory=list, title="相关案例")
     sources: list[Source] = Field(default_factory=list, title="来源")
 
 

@@ -312,3 +312,23 @@ def test_many_findings_in_one_value_are_placed_in_linear_time(tmp_path):
             "r = check_paths(record_files(Path(sys.argv[1])), CATALOGS, TODAY)\n"
             "assert [d.line for d in r.diagnostics] == list(range(13, 30_013)), r.diagnostics[:3]\n")
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, timeout=60, cwd=ROOT)
+
+
+def test_an_item_listed_twice_is_a_note_and_counts_once(tmp_path):
+    """A circumstance listed twice counted twice in the statistics and put the case twice on its
+    listing page; a related id listed twice went twice into the open data."""
+    from generator.render import render_site
+    from generator.stats import compute
+
+    record = base_record().replace("  circumstances: [先行先试]", "  circumstances:\n    - 先行先试\n    - 探索试验\n    - 先行先试")
+    (tmp_path / "XA-2024-002.yaml").write_text(base_record().replace("XA-2024-001", "XA-2024-002"), encoding="utf-8")
+    result = check_text(tmp_path, record + "related: [XA-2024-002, XA-2024-002]\n")
+    notes = [(d.code, d.line, d.column) for d in result.diagnostics]
+    assert notes == [("N003", 17, 7), ("N003", 35, 24)], result.diagnostics
+    assert "第 1 项已有" in result.diagnostics[0].message and result.errors == 0
+    case = next(r.case for r in result.records if r.case.id == "XA-2024-001")
+    assert case.reason.circumstances == ["先行先试", "探索试验"] and case.related == ["XA-2024-002"]
+    site, _ = render_site([r.case for r in result.records], CATALOGS, TODAY)
+    table = next(t for t in compute(site.cases, CATALOGS.region_names, CATALOGS.circumstance_ids).tables
+                 if t.key == "circumstance")
+    assert dict(table.rows)["先行先试"] == 2  # two cases, each once

@@ -41,14 +41,31 @@ CODES: dict[str, str] = {
 }
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# what a diagnostic must not carry as it is: lone surrogates, line breaks and other control
+# characters, and invisible format characters (zero-width, direction controls)
+_UNPRINTABLE = re.compile("\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u00ad\u0600-\u0605\u061c\u06dd\u070f"
+                          "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+                          "\U000110bd\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+
+
+def _shown(m: re.Match[str]) -> str:
+    ch = m.group()
+    if ch in ("\n", "\r", "\r\n"):
+        return "↵"
+    if "\ud800" <= ch <= "\udfff":
+        return "\ufffd"
+    return f"<U+{ord(ch):04X}>"
 
 
 def printable(text: str) -> str:
-    """A file name that is not UTF-8 reaches Python with lone surrogates (U+DC80 to U+DCFF), which
-    UTF-8 output cannot carry (print raised UnicodeEncodeError; JSON came out invalid): each is
-    shown as U+FFFD instead."""
-    return _SURROGATE.sub("\ufffd", text)
+    """A diagnostic is one line that shows what it quotes. A file name that is not UTF-8 reaches
+    Python with lone surrogates (U+DC80 to U+DCFF), which UTF-8 output cannot carry (print raised
+    UnicodeEncodeError; JSON came out invalid): each is shown as U+FFFD. Quoted record text may hold
+    a line break ("<a↵href=…>", a phone number broken over two lines), which split the problem over
+    two lines, against the format and CI's line-by-line annotations: it is shown as ↵. Invisible
+    characters are shown by their code ("110105<U+200B>1949…"), and a direction control no longer
+    reverses the rest of the line in a terminal."""
+    return _UNPRINTABLE.sub(_shown, text)
 
 
 def severity_of(code: str) -> Severity:

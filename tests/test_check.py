@@ -332,3 +332,19 @@ def test_an_item_listed_twice_is_a_note_and_counts_once(tmp_path):
     table = next(t for t in compute(site.cases, CATALOGS.region_names, CATALOGS.circumstance_ids).tables
                  if t.key == "circumstance")
     assert dict(table.rows)["先行先试"] == 2  # two cases, each once
+
+
+def test_a_diagnostic_is_one_line_that_shows_what_it_quotes(tmp_path):
+    """Quoted text kept its line breaks ("<a" and "href" on two lines, a phone number broken over
+    two), so one problem took two lines of output, against the format and CI's annotations that
+    read line by line; invisible characters were quoted invisibly."""
+    summary = ('summary: |\n    见 <a\n    href="x">此处</a>。\n    电话 139\n    1234 5678\n'
+               '    身份证 110105\u200b19491231002X\n')
+    result = check_text(tmp_path, base_record().replace("summary: 事件经过。\n", summary, 1))
+    shown = [d.format() for d in result.diagnostics]
+    assert [d.code for d in result.diagnostics] == ["E302", "E401", "E301"], shown
+    assert all("\n" not in line and "\u200b" not in line for line in shown)
+    assert "“<a↵href=" in shown[1] and "“139↵1234 5678”" in shown[0]
+    from generator.diagnostics import printable
+    assert printable("李\u200b芳\u202e，\r\n下一行\x07\udcff") == "李<U+200B>芳<U+202E>，↵下一行<U+0007>\ufffd"
+    assert printable("全角ＡＢ和\t制表符") == "全角ＡＢ和\t制表符"  # visible text is left alone

@@ -42,6 +42,21 @@ TOLERANCE_OUTCOMES = ("免予问责", "不予问责", "从轻处理", "减轻处
 CLEARING_OUTCOMES = ("澄清正名",)
 OUTCOMES = TOLERANCE_OUTCOMES + CLEARING_OUTCOMES
 SCOPES = ("公开", "内部")
+# Everyday names for the values above, and the value the format uses: what E104 suggests for them.
+# The nearest spelling took 副处级 for 县处级正职 and 不公开 for 公开 (a suggestion that would
+# publish an internal record); 副科, 科员 or 村委会 had no suggestion at all.
+SYNONYMS = {
+    "正厅级": "厅局级正职", "正厅": "厅局级正职", "副厅级": "厅局级副职", "副厅": "厅局级副职",
+    "正处级": "县处级正职", "正处": "县处级正职", "正县级": "县处级正职",
+    "副处级": "县处级副职", "副处": "县处级副职", "副县级": "县处级副职",
+    "正科级": "乡科级正职", "正科": "乡科级正职", "正乡级": "乡科级正职",
+    "副科级": "乡科级副职", "副科": "乡科级副职", "副乡级": "乡科级副职",
+    "科员": "一般干部", "办事员": "一般干部",
+    "村": "村（社区）", "社区": "村（社区）", "村委会": "村（社区）", "居委会": "村（社区）",
+    "工会": "群团组织", "共青团": "群团组织", "妇联": "群团组织", "政府部门": "党政机关", "党委": "党政机关",
+    "不公开": "内部", "非公开": "内部", "不予公开": "内部", "暂不公开": "内部", "内部公开": "内部",
+    "不实": "反映失实",
+}
 PRIVACY_CODES = ("E301", "E302", "E303", "E304", "E305", "E306")
 
 ID_PATTERN = r"^[A-Z]{2,6}-[0-9]{4}-[0-9]{3,4}$"

@@ -1,6 +1,8 @@
 import datetime as dt
 import subprocess
 import sys
+
+import pytest
 from pathlib import Path
 
 
@@ -348,3 +350,19 @@ def test_a_diagnostic_is_one_line_that_shows_what_it_quotes(tmp_path):
     from generator.diagnostics import printable
     assert printable("李\u200b芳\u202e，\r\n下一行\x07\udcff") == "李<U+200B>芳<U+202E>，↵下一行<U+0007>\ufffd"
     assert printable("全角ＡＢ和\t制表符") == "全角ＡＢ和\t制表符"  # visible text is left alone
+
+
+@pytest.mark.parametrize("old, new, suggested", [
+    ("rank: 县处级副职", "rank: 副处级", "县处级副职"),  # the nearest spelling was 县处级正职
+    ("rank: 县处级副职", "rank: 副科", "乡科级副职"),  # no suggestion before
+    ("rank: 县处级副职", "rank: 科员", "一般干部"),
+    ("unit_type: 党政机关", "unit_type: 村委会", "村（社区）"),
+    ("scope: 公开", "scope: 不公开", "内部"),  # was 公开: following it would publish an internal record
+    ("outcome: 免予问责", "outcome: 免于问责", "免予问责"),  # the nearest spelling, as before
+    ("id: XA-2024-001", "id: XA-2024-001\nkind: 不容错", None),  # never the choice a negation was taken off
+])
+def test_a_value_out_of_the_list_is_named_by_its_everyday_name(tmp_path, old, new, suggested):
+    result = check_text(tmp_path, base_record().replace(old, new, 1))
+    [d] = [d for d in result.diagnostics if d.code == "E104"]
+    hint = d.message.split("是否应为 “")[1].split("”")[0] if "是否应为" in d.message else None
+    assert hint == suggested, d.message

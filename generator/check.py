@@ -435,8 +435,17 @@ class RecordRules:
             if isinstance(cid, str) and cid not in self.cat.circumstance_ids:
                 parts = joined_items(cid, self.cat.circumstance_ids.__contains__)
                 self.at(("reason", "circumstances", i), "E205", f"容错情形 {parts}" if parts else
-                        f"容错情形 “{cid}” 不在 circumstances.yaml 中：{_suggest(cid, self.cat.circumstance_ids)}"
+                        f"容错情形 “{cid}” 不在 circumstances.yaml 中：{self.circumstance_hint(cid)}"
                         "请使用目录中的 id")
+
+    def circumstance_hint(self, cid: str) -> str:
+        """The nearest id, or the id of the title that was written instead: the site shows each
+        circumstance by its title, and staff copy it from there."""
+        by_title = {c.title: c.id for c in self.cat.circumstances}
+        title = by_title.get(cid.strip()) and cid.strip() or nearest(cid, by_title, cutoff=0.8)
+        if title:
+            return f"写的像是容错情形的标题：这里只写它的 id “{by_title[title]}”；"
+        return _suggest(cid, self.cat.circumstance_ids)
 
     def repeats(self, loc: tuple, what: str, where: str) -> None:
         """N003 on an item listed a second time. A note: the record publishes right, each item once."""

@@ -366,3 +366,12 @@ def test_a_value_out_of_the_list_is_named_by_its_everyday_name(tmp_path, old, ne
     [d] = [d for d in result.diagnostics if d.code == "E104"]
     hint = d.message.split("是否应为 “")[1].split("”")[0] if "是否应为" in d.message else None
     assert hint == suggested, d.message
+
+
+def test_a_circumstance_written_by_its_title_is_named_by_its_id(tmp_path):
+    """The site shows each circumstance by its title, and staff copy it from there; its id was not
+    suggested (the title is too far from any id)."""
+    title = "在推进改革中因缺乏经验、先行先试出现失误"
+    result = check_text(tmp_path, base_record().replace("[先行先试]", f"[{title}]"))
+    [d] = result.diagnostics
+    assert d.code == "E205" and "这里只写它的 id “先行先试”" in d.message

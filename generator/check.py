@@ -667,6 +667,9 @@ class Summary:
 SUGGEST_AMONG = 2000  # ids compared with a missing related id when its year has none
 
 
+SHOW_DUPLICATES = 3  # other files an E202 names
+
+
 def cross_record(summaries: list[Summary]) -> None:
     by_id: dict[str, list[Summary]] = {}
     for s in summaries:
@@ -675,8 +678,13 @@ def cross_record(summaries: list[Summary]) -> None:
     for rid, group in by_id.items():
         if len(group) > 1:
             for s in group:
-                others = "、".join(o.path for o in group if o is not s)
-                s.error(*s.id_pos, "E202", f"id “{rid}” 重复，也出现在 {others}：每个案例的 id 必须唯一且永不复用")
+                # the first few others: every file naming all the others made output in the square of
+                # their number (2,000 copies of one record: 144 MB)
+                others = [o.path for o in group if o is not s]
+                named = "、".join(others[:SHOW_DUPLICATES])
+                if len(others) > SHOW_DUPLICATES:
+                    named += f" 等 {len(others)} 个文件"
+                s.error(*s.id_pos, "E202", f"id “{rid}” 重复，也出现在 {named}：每个案例的 id 必须唯一且永不复用")
     # What a missing related id is compared with, for "是否应为 …": only records a link could point
     # to (public ones), and of those the ones of the same prefix and year, or of the same prefix when
     # that year has none and they are few. Against all 10,000 ids of a large archive each suggestion

@@ -375,3 +375,19 @@ def test_a_circumstance_written_by_its_title_is_named_by_its_id(tmp_path):
     result = check_text(tmp_path, base_record().replace("[先行先试]", f"[{title}]"))
     [d] = result.diagnostics
     assert d.code == "E205" and "这里只写它的 id “先行先试”" in d.message
+
+
+def test_a_duplicate_id_names_a_few_of_the_other_files(tmp_path):
+    """Each file named all the others: 2,000 copies of one record printed 144 MB."""
+    for i in range(6):
+        (tmp_path / f"d{i}").mkdir()
+        (tmp_path / f"d{i}" / "XA-2024-001.yaml").write_text(base_record(), encoding="utf-8")
+    result = check_paths(record_files(tmp_path), CATALOGS, TODAY)
+    assert [d.code for d in result.diagnostics] == ["E202"] * 6
+    first = result.diagnostics[0].message
+    assert first.count("XA-2024-001.yaml") == 3 and "等 5 个文件" in first, first
+    (tmp_path / "d5" / "XA-2024-001.yaml").unlink()
+    (tmp_path / "d4" / "XA-2024-001.yaml").unlink()
+    (tmp_path / "d3" / "XA-2024-001.yaml").unlink()
+    three = check_paths(record_files(tmp_path), CATALOGS, TODAY).diagnostics[0].message
+    assert three.count("XA-2024-001.yaml") == 2 and "等" not in three, three

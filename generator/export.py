@@ -162,6 +162,9 @@ def _stamp(d: dt.date) -> str:
 # Feed readers fetch the whole file on every poll: all 10,000 cases' entries made 9.5 MB. The
 # whole archive is in cases.json and cases.csv; a feed carries what is new.
 FEED_ENTRIES = 100
+# ...and never more than this, even within a day: a portal that goes live publishing its backlog on
+# one day put all of it in the feed (10,000 cases: 9.5 MB, fetched on every poll for weeks)
+FEED_MAX_ENTRIES = 500
 FEED_SUMMARY_CHARS = 200
 
 
@@ -192,7 +195,7 @@ def feed_xml(site: Site, site_url: str | None) -> str:
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     if len(entries) > FEED_ENTRIES:
         last_day = entries[FEED_ENTRIES - 1][0]
-        entries = [e for e in entries if e[0] >= last_day]  # newest first: a prefix
+        entries = [e for e in entries if e[0] >= last_day][:FEED_MAX_ENTRIES]  # newest first: a prefix
     updated = entries[0][0] if entries else site.today
     base = f" xml:base={quoteattr(site_url)}" if site_url else ""
     head = (f"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"{base} "

@@ -148,6 +148,23 @@ def test_feed_carries_the_newest_entries_and_never_half_a_day():
     assert len(few.findall("a:entry", ns)) == 30  # below the limit: everything
 
 
+
+def test_feed_stays_small_on_the_day_a_backlog_is_published():
+    """A portal that goes live publishing its backlog on one day put every case in the feed (one
+    day is never split): 10,000 cases made 9.5 MB, fetched on every poll. At most 500 entries."""
+    from generator import export
+
+    base = yaml.safe_load(base_record())
+    cases = []
+    for i in range(1, 601):
+        data = json.loads(json.dumps(base, default=str))
+        data["id"] = f"XA-2024-{i:03}"
+        cases.append(CaseAdapter.validate_python(data))
+    root = ET.fromstring(feed_xml(Site(cases, CAT, TODAY), None))
+    entries = root.findall("{http://www.w3.org/2005/Atom}entry")
+    assert export.FEED_MAX_ENTRIES == 500 and len(entries) == 500
+
+
 def test_robots_txt_only_where_crawlers_read_it():
     from generator.export import exports
 

@@ -34,9 +34,16 @@
     var qs = p.toString();
     history.replaceState(null, "", qs ? "?" + qs : location.pathname);
   }
+  // Invisible format characters (zero-width space, soft hyphen, direction marks: Unicode's Cf), as
+  // text copied from a web page brings them: the index holds the text without them (index.py reads
+  // it as the privacy check does), so "加装\u200b电梯" found nothing exact, and a direction mark
+  // turned the status line round.
+  var INVISIBLE = /\p{Cf}/gu;
+  function visible(q) { return q.replace(INVISIBLE, "").trim(); }
+  function tooLong(q) { return Array.from(visible(q)).length > MAX_QUERY; }
   function capped(q) {
-    var chars = Array.from(q); // by character, never half of a surrogate pair
-    return chars.length > MAX_QUERY ? chars.slice(0, MAX_QUERY).join("").trim() : q;
+    var chars = Array.from(visible(q)); // by character, never half of a surrogate pair
+    return chars.length > MAX_QUERY ? chars.slice(0, MAX_QUERY).join("").trim() : chars.join("");
   }
   function uiState() {
     var f = [];
@@ -272,8 +279,8 @@
   function run(ev) {
     if (ev && ev.preventDefault) ev.preventDefault();
     var s = uiState();
-    cut = s.q !== input.value.trim();
-    if (cut) input.value = s.q; // what is searched, and what the shared URL keeps
+    cut = tooLong(input.value);
+    if (s.q !== input.value.trim()) input.value = s.q; // what is searched, and what the shared URL keeps
     writeState(s);
     var mine = ++seq;
     list.removeAttribute("data-done");

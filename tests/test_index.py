@@ -121,3 +121,18 @@ def test_invisible_characters_pasted_with_the_text_are_not_indexed():
     record = search_records(Site([CaseAdapter.validate_python(data)], cat, TODAY))[0]
     assert "加装 装电 电梯 梯补 补贴 ， 编号 XA-1 。" in record.content
     assert not any(ch in record.content for ch in "\u200b\ufeff\u00ad")
+
+
+def test_the_search_page_reads_full_width_characters_as_the_index_does():
+    """The search page turns a query's full-width characters into ASCII with its own list (in
+    JavaScript): it must be the index's list, or a query typed in full-width mode misses (＋86 did)."""
+    import re
+
+    from generator.privacy import HALF_WIDTH
+
+    script = (ROOT / "theme/assets/javascripts/portal-search.js").read_text(encoding="utf-8")
+    body = re.search(r"function halfWidth\(q\) \{\s*return q\.replace\(/\[([^\]]+)\]/g", script).group(1)
+    chars: set[int] = set()
+    for lo, hi in re.findall(r"\\u([0-9a-f]{4})(?:-\\u([0-9a-f]{4}))?", body):
+        chars.update(range(int(lo, 16), int(hi or lo, 16) + 1))
+    assert chars == set(HALF_WIDTH)

@@ -153,10 +153,10 @@
   // is cut the same way. A single character still matches every piece that starts with it.
   var CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   // A Chinese input method in full-width mode types ＸＡ－２０２３－０１７: its digits, letters and
-  // - _ . @ are read as the ASCII ones, as the index holds them (index.py; full-width punctuation
+  // + - _ . @ are read as the ASCII ones, as the index holds them (index.py; full-width punctuation
   // such as ，（） stays, it separates words below).
   function halfWidth(q) {
-    return q.replace(/[\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/g, function (c) {
+    return q.replace(/[\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]/g, function (c) {
       return String.fromCharCode(c.charCodeAt(0) - 0xfee0);
     });
   }

@@ -166,6 +166,14 @@ def _construct_scalar(ev: ScalarEvent) -> tuple[Any, str | None]:
         return value, None
 
 
+# What the reader refuses in the file (control characters), a double-quoted scalar can still write
+# as an escape ("\x0b", "\0", "\e", "\ud800", "\uFFFE"): then a title made feed.xml invalid XML for
+# every reader, a NUL passed into the pages, and a lone surrogate stopped the build after the check
+# had passed. Tab and line breaks are text; everything else that XML 1.0 refuses, and the C1
+# controls that HTML reads as errors, is E002.
+_ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
 def parse_text(doc: Document, text: str, top: str = "map") -> None:
     """Fill doc.root / doc.data from YAML text, collecting E002–E005 into doc.diagnostics."""
     doc.lines = text.splitlines()
@@ -196,6 +204,10 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
                 value, err = _construct_scalar(ev)
                 if err:
                     doc.error(line, col, "E003", err)
+                if ev.style == '"' and _ESCAPED_CONTROL.search(ev.value):
+                    ch = _ESCAPED_CONTROL.search(ev.value).group()
+                    doc.error(line, col, "E002", f"双引号中的转义写出了不允许的字符 U+{ord(ch):04X}（控制字符、代理码位或非字符）："
+                                                 "网页、订阅和数据文件都不能含有它，请删除这个以 “\\” 开头的转义")
                 node = Node("scalar", value, line, col, raw=ev.value, style=ev.style)
                 node.end_line, node.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1
             elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):

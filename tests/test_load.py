@@ -169,3 +169,14 @@ def test_locate_in_order_goes_on_from_the_one_before():
     # an escape makes the value differ from the line: such a finding is at the node's start
     quoted = doc.root.get("b")
     assert list(doc.locate_in_order(quoted, [(3, 6, "\ttw"), (8, 10, "12")])) == [(4, 4), (4, 14)]
+
+
+def test_escapes_that_write_control_characters_are_refused():
+    """The reader refuses control characters in the file; a double-quoted escape still wrote them
+    into a value, and a title with "\\x0b" made feed.xml invalid XML for every reader."""
+    for escape, code in (("\\x0b", 0x0B), ("\\0", 0), ("\\e", 0x1B), ("\\uFFFE", 0xFFFE), ("\\N", 0x85)):
+        doc = parse(f'a: 1\nb: "标题{escape}标题"\n')
+        assert [(d.code, d.line) for d in doc.diagnostics] == [("E002", 2)], escape
+        assert f"U+{code:04X}" in doc.diagnostics[0].message
+    assert parse('b: "制表\\t换行\\n引号\\"反斜杠\\\\ \\u4e2d"\n').ok  # escapes of text are fine
+    assert parse("b: 'a\\x0b'\n").ok  # no escapes in single quotes: the text as written

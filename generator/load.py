@@ -166,12 +166,58 @@ def _construct_scalar(ev: ScalarEvent) -> tuple[Any, str | None]:
         return value, None
 
 
+# Characters that change the order in which a browser shows text (Unicode bidi embeddings, overrides,
+# isolates and marks). A Chinese record has no use for them, and they make the page show what the
+# checks did not read: "\u202e X2001321941501011 \u202c" reads as no ID number and shows as
+# 11010519491231002X, and a full name written backwards inside an override shows the right way round.
+DIRECTION_CONTROLS = {
+    "\u061c": "阿拉伯字母标记", "\u200e": "从左到右标记", "\u200f": "从右到左标记",
+    "\u202a": "从左到右嵌入", "\u202b": "从右到左嵌入", "\u202c": "方向格式结束", "\u202d": "从左到右覆盖",
+    "\u202e": "从右到左覆盖", "\u2066": "从左到右隔离", "\u2067": "从右到左隔离", "\u2068": "方向隔离",
+    "\u2069": "方向隔离结束",
+}
+_DIRECTION = re.compile("[" + "".join(DIRECTION_CONTROLS) + "]")
+
+
+def direction_controls(doc: Document, text: str) -> None:
+    """E002 for each line holding a direction control (one search for the whole text: nearly every
+    file has none). Parsing goes on, so the file's other problems are reported in the same run."""
+    if not _DIRECTION.search(text):
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        found = _DIRECTION.findall(line)
+        if not found:
+            continue
+        first = _DIRECTION.search(line)
+        names = "、".join(dict.fromkeys(f"U+{ord(ch):04X}（{DIRECTION_CONTROLS[ch]}）" for ch in found))
+        more = f"，这一行共 {len(found)} 个" if len(found) > 1 else ""
+        doc.error(number, first.start() + 1, "E002",
+                  f"含有看不见的文字方向控制字符 {names}{more}：它会让网页上显示的文字与检查读到的不一致"
+                  "（例如倒写的号码或姓名显示成正的），记录中不需要它。编辑器里看不出来，"
+                  "请把这一处前后的几个字删掉后重新输入")
+
+
 # What the reader refuses in the file (control characters), a double-quoted scalar can still write
 # as an escape ("\x0b", "\0", "\e", "\ud800", "\uFFFE"): then a title made feed.xml invalid XML for
 # every reader, a NUL passed into the pages, and a lone surrogate stopped the build after the check
 # had passed. Tab and line breaks are text; everything else that XML 1.0 refuses, and the C1
 # controls that HTML reads as errors, is E002.
 _ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _escaped_characters(doc: Document, value: str, line: int, col: int) -> None:
+    """E002 for what a double-quoted scalar's escapes wrote that the file itself may not hold: a
+    control character, or a direction control ("\u202e" is six plain characters in the file, which
+    direction_controls reads)."""
+    bad = _ESCAPED_CONTROL.search(value)
+    if bad:
+        doc.error(line, col, "E002", f"双引号中的转义写出了不允许的字符 U+{ord(bad.group()):04X}（控制字符、代理码位或非字符）："
+                                     "网页、订阅和数据文件都不能含有它，请删除这个以 “\\” 开头的转义")
+    turn = _DIRECTION.search(value)
+    if turn:
+        ch = turn.group()
+        doc.error(line, col, "E002", f"双引号中的转义写出了文字方向控制字符 U+{ord(ch):04X}（{DIRECTION_CONTROLS[ch]}）："
+                                     "它会让网页上显示的文字与检查读到的不一致，请删除这个以 “\\” 开头的转义")
 
 
 def parse_text(doc: Document, text: str, top: str = "map") -> None:
@@ -204,10 +250,8 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
                 value, err = _construct_scalar(ev)
                 if err:
                     doc.error(line, col, "E003", err)
-                if ev.style == '"' and _ESCAPED_CONTROL.search(ev.value):
-                    ch = _ESCAPED_CONTROL.search(ev.value).group()
-                    doc.error(line, col, "E002", f"双引号中的转义写出了不允许的字符 U+{ord(ch):04X}（控制字符、代理码位或非字符）："
-                                                 "网页、订阅和数据文件都不能含有它，请删除这个以 “\\” 开头的转义")
+                if ev.style == '"':
+                    _escaped_characters(doc, ev.value, line, col)
                 node = Node("scalar", value, line, col, raw=ev.value, style=ev.style)
                 node.end_line, node.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1
             elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
@@ -361,37 +405,6 @@ def parse_bytes(doc: Document, raw: bytes, top: str = "map") -> Document:
     direction_controls(doc, text)
     parse_text(doc, text, top)
     return doc
-
-
-# Characters that change the order in which a browser shows text (Unicode bidi embeddings, overrides,
-# isolates and marks). A Chinese record has no use for them, and they make the page show what the
-# checks did not read: "\u202e X2001321941501011 \u202c" reads as no ID number and shows as
-# 11010519491231002X, and a full name written backwards inside an override shows the right way round.
-DIRECTION_CONTROLS = {
-    "\u061c": "阿拉伯字母标记", "\u200e": "从左到右标记", "\u200f": "从右到左标记",
-    "\u202a": "从左到右嵌入", "\u202b": "从右到左嵌入", "\u202c": "方向格式结束", "\u202d": "从左到右覆盖",
-    "\u202e": "从右到左覆盖", "\u2066": "从左到右隔离", "\u2067": "从右到左隔离", "\u2068": "方向隔离",
-    "\u2069": "方向隔离结束",
-}
-_DIRECTION = re.compile("[" + "".join(DIRECTION_CONTROLS) + "]")
-
-
-def direction_controls(doc: Document, text: str) -> None:
-    """E002 for each line holding a direction control (one search for the whole text: nearly every
-    file has none). Parsing goes on, so the file's other problems are reported in the same run."""
-    if not _DIRECTION.search(text):
-        return
-    for number, line in enumerate(text.split("\n"), 1):
-        found = _DIRECTION.findall(line)
-        if not found:
-            continue
-        first = _DIRECTION.search(line)
-        names = "、".join(dict.fromkeys(f"U+{ord(ch):04X}（{DIRECTION_CONTROLS[ch]}）" for ch in found))
-        more = f"，这一行共 {len(found)} 个" if len(found) > 1 else ""
-        doc.error(number, first.start() + 1, "E002",
-                  f"含有看不见的文字方向控制字符 {names}{more}：它会让网页上显示的文字与检查读到的不一致"
-                  "（例如倒写的号码或姓名显示成正的），记录中不需要它。编辑器里看不出来，"
-                  "请把这一处前后的几个字删掉后重新输入")
 
 
 def iter_record_files(folder: Path) -> Iterator[Path]:

@@ -180,3 +180,10 @@ def test_escapes_that_write_control_characters_are_refused():
         assert f"U+{code:04X}" in doc.diagnostics[0].message
     assert parse('b: "制表\\t换行\\n引号\\"反斜杠\\\\ \\u4e2d"\n').ok  # escapes of text are fine
     assert parse("b: 'a\\x0b'\n").ok  # no escapes in single quotes: the text as written
+
+
+def test_a_direction_control_written_as_an_escape_is_refused_too():
+    # "\u202e" is six plain characters in the file: the scan of the file's text cannot see it
+    doc = parse('a: "号码 \\u202eX2001321941501011\\u202c"\n')
+    assert [(d.code, d.line) for d in doc.diagnostics] == [("E002", 1)]
+    assert "U+202E（从右到左覆盖）" in doc.diagnostics[0].message

@@ -73,6 +73,30 @@ def pagefind_version(binary: Path) -> str:
     return subprocess.run([binary, "--version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
+@contextlib.contextmanager
+def interrupts_held():
+    """Hold Ctrl-C and SIGTERM until the block has run, then deliver them. A KeyboardInterrupt raised
+    inside subprocess.Popen, after the child has started but before Popen returns, leaves a process
+    that the caller never learns of: a build stopped at that moment left Pagefind running on (a
+    cancelled CI job's machine, a test that stopped a build just as Pagefind started). Signal
+    handlers can only change in the main thread; elsewhere (the preview's rebuilds) the block runs
+    as it is."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    before = {s: signal.signal(s, lambda signum, frame: held.append(signum)) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler if handler is not None else signal.SIG_DFL)
+        for s in dict.fromkeys(held):
+            signal.raise_signal(s)  # as if it came now: KeyboardInterrupt, or whatever the handler does
+
+
 class PagefindJob:
     """Index the search records with Pagefind's extended CLI, started early and finished later:
     the plugin starts it as soon as the records are checked and collects it after MkDocs has
@@ -116,8 +140,9 @@ class PagefindJob:
             cmd = [str(binary), "--site", str(self.docs), "--output-path", str(self.staging), *self.FLAGS, "--silent"]
             # its messages go to a file: a pipe nobody reads until the end could fill and stall it
             self.log = tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace")
-            self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
-            _UNFINISHED.add(self)
+            with interrupts_held():  # Ctrl-C inside Popen left a Pagefind nobody knew of (see there)
+                self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+                _UNFINISHED.add(self)
         except BaseException:
             self.cancel()
             raise

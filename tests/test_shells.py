@@ -220,3 +220,36 @@ def test_a_missing_pagefind_is_reported_in_chinese(tmp_path, monkeypatch):
     record = SearchRecord(url="/cases/XA-2016-001/", content="招商 商引 引资", meta={"title": "案例"}, filters={}, sort={})
     with pytest.raises(FileNotFoundError, match="未找到 Pagefind.*make site"):
         mkdocs_plugin.PagefindJob([record])
+
+
+def test_ctrl_c_as_pagefind_starts_leaves_no_pagefind_running(tmp_path, monkeypatch):
+    """A Ctrl-C or SIGTERM that lands inside subprocess.Popen, after Pagefind has started but before
+    Popen returns, left a Pagefind that the build never learnt of: it ran on after the build had
+    stopped (a cancelled CI job; a test that stopped a build as Pagefind started). The signal is now
+    held until the job knows its process, then delivered, and the job stops what it started."""
+    import signal
+    import subprocess
+
+    from generator.index import SearchRecord
+
+    _fake_pagefind(tmp_path, monkeypatch, "sleep 30")
+    real_popen, started = subprocess.Popen, []
+
+    def popen_then_ctrl_c(cmd, *args, **kwargs):
+        proc = real_popen(cmd, *args, **kwargs)
+        if "--site" in map(str, cmd):  # the indexing run, not the version query
+            started.append(proc)
+            os.kill(os.getpid(), signal.SIGINT)  # arrives before Popen has returned
+        return proc
+
+    monkeypatch.setattr(mkdocs_plugin.subprocess, "Popen", popen_then_ctrl_c)
+    record = SearchRecord(url="/cases/XA-2016-001/", content="招商 商引 引资", meta={"title": "案例"}, filters={}, sort={})
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            mkdocs_plugin.PagefindJob([record])
+        assert started and started[0].poll() is not None, "Pagefind still runs"
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers are put back
+    finally:
+        for proc in started:
+            proc.kill()
+            proc.wait()

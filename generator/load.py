@@ -198,10 +198,10 @@ def direction_controls(doc: Document, text: str) -> None:
 
 
 # What the reader refuses in the file (control characters), a double-quoted scalar can still write
-# as an escape ("\x0b", "\0", "\e", "\ud800", "\uFFFE"): then a title made feed.xml invalid XML for
-# every reader, a NUL passed into the pages, and a lone surrogate stopped the build after the check
-# had passed. Tab and line breaks are text; everything else that XML 1.0 refuses, and the C1
-# controls that HTML reads as errors, is E002.
+# as an escape ("\x0b", "\0", "\e", "\uFFFE", "\N"): then a title made feed.xml invalid XML for
+# every reader, and a NUL passed into the pages. Tab and line breaks are text; everything else that
+# XML 1.0 refuses, and the C1 controls that HTML reads as errors, is E002 (libyaml itself refuses a
+# surrogate such as "\ud800"; it is in the class all the same).
 _ESCAPED_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 

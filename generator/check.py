@@ -442,7 +442,7 @@ class RecordRules:
         """The nearest id, or the id of the title that was written instead: the site shows each
         circumstance by its title, and staff copy it from there."""
         by_title = {c.title: c.id for c in self.cat.circumstances}
-        title = by_title.get(cid.strip()) and cid.strip() or nearest(cid, by_title, cutoff=0.8)
+        title = cid.strip() if cid.strip() in by_title else nearest(cid, by_title, cutoff=0.8)
         if title:
             return f"写的像是容错情形的标题：这里只写它的 id “{by_title[title]}”；"
         return _suggest(cid, self.cat.circumstance_ids)

@@ -202,8 +202,8 @@ class Event(Base):
 class Reason(Base):
     """原因：为何容错，或为何澄清。"""
 
-    circumstances: Annotated[list[Text], AfterValidator(_once)] | None = Field(None, min_length=1, title="容错情形",
-                                             description="容错类必填：circumstances.yaml 中情形的 id；澄清类不填")
+    circumstances: Annotated[list[Text], AfterValidator(_once)] | None = Field(
+        None, min_length=1, title="容错情形", description="容错类必填：circumstances.yaml 中情形的 id；澄清类不填")
     finding: Literal[FINDINGS] | None = Field(None, title="核查结论", description="澄清类必填；容错类不填")
     basis: list[Citation] = Field(min_length=1, title="依据", description="每条写明规定名称（用《》）及条款")
     analysis: Md = Field(title="分析", description="为何容错（动机、条件、程序、后果、挽回）或为何失实")

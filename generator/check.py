@@ -297,7 +297,7 @@ def scan_document(doc: Document, names: bool = True, own_name: str = "",
                     continue
                 shown_html = True
             shown.append(h)
-        for h, (line, col) in zip(shown, doc.locate_in_order(node, ((h.start, h.end, h.text) for h in shown))):
+        for h, (line, col) in zip(shown, doc.locate_in_order(node, ((h.start, h.end, h.text) for h in shown)), strict=True):
             doc.error(line, col, h.code, h.message)
 
 
@@ -646,7 +646,7 @@ class Summary:
                     if loc[:1] in (("id",), ("related",)) or "-" not in node.raw:
                         continue
                     found = [(m.start(), m.end(), m.group()) for m in _ID_IN_TEXT.finditer(node.raw)]
-                    s.mentions += [(text, *at) for (_, _, text), at in zip(found, doc.locate_in_order(node, found))]
+                    s.mentions += [(text, *at) for (_, _, text), at in zip(found, doc.locate_in_order(node, found), strict=True)]
             batch = doc.data.get("typical")
             if isinstance(batch, str) and batch.strip():
                 node, pos, _ = position(doc, ("typical",))

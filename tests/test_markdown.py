@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from generator.markdown import plain, plain_line, protect, render_md, render_text
+from generator.markdown import plain, protect, render_md, render_text
 
 
 def test_subset_paragraphs_lists_emphasis_links():

@@ -10,6 +10,7 @@ from typing import Sequence
 
 from .diagnostics import summary_line, to_json
 from .model import json_schema
+from .parallel import jobs_setting
 from .pipeline import run_check
 from .project import Project
 
@@ -131,8 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with _chinese_argparse():
         args = make_parser().parse_args(argv)
     try:
+        jobs_setting()
         project = Project.find(cases=args.cases)
-    except ValueError as e:  # e.g. a malformed PORTAL_TODAY
+    except ValueError as e:  # a malformed PORTAL_TODAY or PORTAL_JOBS
         print(f"portal：配置错误：{e}", file=sys.stderr)
         return 2
     # `portal check FILE` needs no cases folder: there it is only the context of cross-record checks

@@ -445,8 +445,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
         # the same project as the `portal` commands see (paths in messages, the check cache)
-        project = Project.find(root=root, cases=str(self.cases_override) if self.cases_override else None,
-                               config_file=Path(config.config_file_path))
+        try:
+            project = Project.find(root=root, cases=str(self.cases_override) if self.cases_override else None,
+                                   config_file=Path(config.config_file_path))
+        except ValueError as e:  # a malformed PORTAL_TODAY: MkDocs shows a plugin's error without a traceback
+            raise PluginError(f"配置错误：{e}") from None
         if project.cases_problem():
             raise PluginError(project.cases_problem())
         # Reproducible output: every date MkDocs stamps (sitemap, gzip) is the build date, an input.

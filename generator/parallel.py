@@ -12,13 +12,30 @@ T = TypeVar("T")
 _nice = 0  # niceness added in workers forked now (see lower_priority)
 
 
+def jobs_setting() -> int | None:
+    """PORTAL_JOBS, the most workers to use (None: not set). ValueError, in Chinese, for anything but
+    a whole number: the command line reports it before any work (`PORTAL_JOBS=abc` raised a
+    traceback from deep inside the check)."""
+    value = os.environ.get("PORTAL_JOBS", "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"PORTAL_JOBS 应为整数（最多同时使用的进程数，1 表示不另开进程），现为 “{value}”") from None
+
+
 def workers() -> int:
     """CPUs this process may use; PORTAL_JOBS caps it (PORTAL_JOBS=1 runs everything in-process)."""
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:
         cpus = os.cpu_count() or 1
-    return max(1, min(cpus, 8, int(os.environ.get("PORTAL_JOBS", cpus))))
+    try:
+        jobs = jobs_setting()
+    except ValueError:  # reported by the command line; `mkdocs build` goes on with every CPU
+        jobs = None
+    return max(1, min(cpus, 8, cpus if jobs is None else jobs))
 
 
 def fork_map(fn: Callable[..., list[T]], calls: Sequence[tuple[Any, ...]]) -> list[T]:

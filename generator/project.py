@@ -28,7 +28,10 @@ def build_date(now: dt.datetime | None = None) -> dt.date:
     hidden until the next build."""
     value = os.environ.get("PORTAL_TODAY")
     if value:
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:  # Python's own words are English ("month must be in 1..12")
+            raise ValueError(f"PORTAL_TODAY 应为 YYYY-MM-DD 格式的日期，现为 “{value}”") from None
     return (now or dt.datetime.now(dt.timezone.utc)).astimezone(CHINA).date()
 
 

@@ -182,3 +182,22 @@ def test_schema_command_prints_valid_json_schema():
     schema = json.loads(r.stdout)
     jsonschema.Draft202012Validator.check_schema(schema)
     assert schema["properties"]["kind"]["enum"] == ["容错", "澄清"]
+
+
+@pytest.mark.parametrize("name, value, words", [
+    ("PORTAL_TODAY", "2026-13-01", "PORTAL_TODAY 应为 YYYY-MM-DD 格式的日期，现为 “2026-13-01”"),  # was "month must be in 1..12"
+    ("PORTAL_JOBS", "abc", "PORTAL_JOBS 应为整数"),  # was a traceback from inside the check
+])
+def test_a_malformed_setting_is_a_usage_error_in_chinese(monkeypatch, name, value, words):
+    monkeypatch.setenv(name, value)
+    r = portal("check")
+    assert r.returncode == 2 and r.stderr.startswith("portal：配置错误：") and words in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_malformed_build_date_stops_mkdocs_without_a_traceback(tmp_path):
+    env = {**os.environ, "PORTAL_TODAY": "bad", "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(tmp_path / "site")], cwd=ROOT,
+                       capture_output=True, text=True, env=env)
+    assert r.returncode != 0 and "PORTAL_TODAY 应为 YYYY-MM-DD" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "site").exists()

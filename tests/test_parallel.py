@@ -50,3 +50,16 @@ def test_workers_forked_with_lower_priority_give_way(monkeypatch):
         assert fork_map(_niceness, [(1,), (2,)]) == [min(own + 5, 19)] * 2
     assert fork_map(_niceness, [(1,), (2,)]) == [own, own]
     assert os.nice(0) == own  # the process itself keeps its priority
+
+
+def test_jobs_setting(monkeypatch):
+    from generator import parallel
+
+    monkeypatch.setenv("PORTAL_JOBS", "1")
+    assert parallel.jobs_setting() == 1 and parallel.workers() == 1
+    monkeypatch.setenv("PORTAL_JOBS", "两个")
+    with pytest.raises(ValueError, match="PORTAL_JOBS 应为整数"):
+        parallel.jobs_setting()
+    assert parallel.workers() >= 1  # `mkdocs build` goes on; the command line reported it first
+    monkeypatch.setenv("PORTAL_JOBS", " ")
+    assert parallel.jobs_setting() is None

@@ -54,6 +54,16 @@ def run_query(page, server, query):
     return results_shown(page)
 
 
+def search_by(how, page, server, query):
+    """The results of `query` given in the search page's URL ("url") or typed into its box ("typed")."""
+    if how == "url":
+        return run_query(page, server, query)
+    page.fill("#portal-q", query)
+    page.press("#portal-q", "Enter")
+    page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+    return results_shown(page)
+
+
 def results_shown(page):
     return page.eval_on_selector_all("#portal-search-results li", """els => els.map(e => ({
         id: e.querySelector('.portal-meta').textContent.split(' · ')[0], exact: e.dataset.exact === '1'}))""")
@@ -415,13 +425,7 @@ def test_a_pasted_paragraph_is_searched_by_its_first_60_characters(server, brows
     ctx, page, foreign, errors = open_page(browser, server + "search/")
     try:
         for how in ("url", "typed"):
-            if how == "url":
-                results = run_query(page, server, pasted)
-            else:
-                page.fill("#portal-q", pasted)
-                page.press("#portal-q", "Enter")
-                page.wait_for_selector("#portal-search-results[data-done]", state="attached")
-                results = results_shown(page)
+            results = search_by(how, page, server, pasted)
             searched = page.input_value("#portal-q")
             assert len(searched) == 60 and pasted.startswith(searched), how
             assert parse_qs(urlsplit(page.url).query)["q"] == [searched]  # the shared URL holds what was searched
@@ -439,14 +443,7 @@ def test_invisible_characters_copied_with_a_query_are_left_out(server, browser):
     ctx, page, foreign, errors = open_page(browser, server + "search/")
     try:
         for how in ("url", "typed"):
-            query = "\u202e加装\u200b电梯\u202c"
-            if how == "url":
-                results = run_query(page, server, query)
-            else:
-                page.fill("#portal-q", query)
-                page.press("#portal-q", "Enter")
-                page.wait_for_selector("#portal-search-results[data-done]", state="attached")
-                results = results_shown(page)
+            results = search_by(how, page, server, "\u202e加装\u200b电梯\u202c")
             assert [r["id"] for r in results if r["exact"]] == ["XA-2023-017"], (how, results)
             assert page.input_value("#portal-q") == "加装电梯", how
             assert parse_qs(urlsplit(page.url).query)["q"] == ["加装电梯"], how

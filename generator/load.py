@@ -168,7 +168,7 @@ def _construct_scalar(ev: ScalarEvent) -> tuple[Any, str | None]:
 
 # Characters that change the order in which a browser shows text (Unicode bidi embeddings, overrides,
 # isolates and marks). A Chinese record has no use for them, and they make the page show what the
-# checks did not read: "\u202e X2001321941501011 \u202c" reads as no ID number and shows as
+# checks did not read: "\u202e X20013219491501011 \u202c" reads as no ID number and shows as
 # 11010519491231002X, and a full name written backwards inside an override shows the right way round.
 DIRECTION_CONTROLS = {
     "\u061c": "阿拉伯字母标记", "\u200e": "从左到右标记", "\u200f": "从右到左标记",

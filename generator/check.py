@@ -79,7 +79,7 @@ def _suggest(word: Any, choices: Iterable[str], cutoff: float = 0.5) -> str:
     return f"是否应为 “{best}”？" if best else ""
 
 
-def _suggest_value(value: Any, choices: list[str]) -> str:
+def suggest_value(value: Any, choices: list[str]) -> str:
     """A value of an enumeration: its everyday name first (副处级 is 县处级副职), then the nearest
     spelling, but never the choice a negation was taken off (不公开 is not 公开)."""
     word = str(value).strip()
@@ -154,7 +154,7 @@ def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
         elif etype in ("literal_error", "enum"):
             choices = (s or {}).get("enum", [])
             value = err.get("input")
-            hint = _suggest_value(value, choices)
+            hint = suggest_value(value, choices)
             doc.error(here[0], here[1], "E104",
                       f"{name} 的值 “{value}” 不在允许范围内：{hint or ''}可选 {'、'.join(map(str, choices))}")
         elif etype.startswith("E"):  # our own PydanticCustomError codes

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from . import model
-from .check import load_catalogs, resolve_schema
+from .check import load_catalogs, resolve_schema, suggest_value
 from .fields import CONDITIONAL, KIND_ONLY
 from .load import iter_record_files
 from .project import Project
@@ -184,7 +184,8 @@ def _chosen(answer: str, choices: list[str], label: str, where: str = "可选范
     choice, many = _one(answer, choices)
     if choice is None:
         print(f"portal new：{label} {many}请写全称" if many else
-              f"portal new：{label} “{answer}” 不在{where}，可选：" + "、".join(choices), file=sys.stderr)
+              f"portal new：{label} “{answer}” 不在{where}：{suggest_value(answer, choices)}可选 " + "、".join(choices),
+              file=sys.stderr)
     return choice
 
 

@@ -155,6 +155,9 @@ def test_portal_new_takes_the_essentials_as_flags_and_passes_once_filled(project
     assert check.returncode == 0, check.stdout + check.stderr
     bad = portal(project_copy, "new", "--region", "雁塔区", "--domain", "招标投标")
     assert bad.returncode == 2 and "不在可选范围内" in bad.stderr and "招商引资" in bad.stderr
+    # a near miss is named, as portal check names it (于 for 予 is a common slip)
+    near = portal(project_copy, "new", "--region", "雁塔区", "--outcome", "免于问责")
+    assert near.returncode == 2 and "是否应为 “免予问责”？" in near.stderr, near.stderr
 
 
 def test_committed_editor_schema_is_current():

@@ -6,6 +6,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Iterable, Literal
 
+from .privacy import FORMAT_CHARACTERS
+
 Severity = Literal["error", "warning", "note"]
 
 # Code → short Chinese meaning. Codes are stable; a code never changes meaning.
@@ -43,9 +45,7 @@ CODES: dict[str, str] = {
 
 # what a diagnostic must not carry as it is: lone surrogates, line breaks and other control
 # characters, and invisible format characters (zero-width, direction controls)
-_UNPRINTABLE = re.compile("\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff\u00ad\u0600-\u0605\u061c\u06dd\u070f"
-                          "\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-                          "\U000110bd\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]")
+_UNPRINTABLE = re.compile("\r\n|[\x00-\x08\x0a-\x1f\x7f-\x9f\ud800-\udfff" + FORMAT_CHARACTERS + "]")
 
 
 def _shown(m: re.Match[str]) -> str:

@@ -251,6 +251,13 @@ def display_names_person(display: str) -> bool:
     return bool(_ANON.search(display))
 
 
+# Unicode's format characters (category Cf, Unicode 14 as in Python 3.11), as a regular-expression class
+# body: invisible, and carried by text pasted from web pages and office files. The detectors read
+# text without them (readable), and diagnostics show them by their code (diagnostics.printable).
+FORMAT_CHARACTERS = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+                     "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U00013438"
+                     "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+
 # ---- what the detectors read ----
 # Text pasted from web pages and office documents can carry invisible format characters (zero-width
 # space, joiners, soft hyphen, direction marks), and a Chinese input method in full-width mode types
@@ -259,8 +266,7 @@ def display_names_person(display: str) -> bool:
 # the text without format characters (Unicode category Cf) and with full-width digits, letters and
 # + - . @ _ as ASCII; hits are mapped back to the text as written. _ODD finds the characters that need
 # this, so text without them (nearly all) costs one search.
-_ODD = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
-                  "\U000e0001\U000e0020-\U000e007f\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]")
+_ODD = re.compile("[" + FORMAT_CHARACTERS + "\uff0b\uff0d\uff0e\uff10-\uff19\uff20-\uff3a\uff3f\uff41-\uff5a]")
 # full-width digits, letters and + - . @ _ as ASCII (also what the search index holds: index.py)
 HALF_WIDTH = {cp: cp - 0xFEE0 for cp in (0xFF0B, 0xFF0D, 0xFF0E, 0xFF20, 0xFF3F, *range(0xFF10, 0xFF1A),
                                          *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}

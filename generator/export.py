@@ -31,15 +31,25 @@ def feed_ids(site_url: str | None, root: str) -> tuple[str, str]:
     return base + "feed", base
 
 
-def record_json(c: model.Case) -> dict[str, Any]:
-    """A public record, normalised: defaults filled in, dates as YYYY-MM-DD, with its URL.
-    `disclosure.allow` (the staff's acknowledgements for the privacy check) is not published."""
+def page_address(c: model.Case, site_url: str | None) -> str:
+    """The case page's address in the open data: whole with site_url, which both CI templates
+    fill in. A root-relative "/cases/…" led nowhere from a site under a sub-path (a GitHub Pages
+    project site, "https://org.github.io/portal/"): resolved against cases.json's own address it
+    lost the sub-path, and in a spreadsheet it is no link at all. Without site_url the site's
+    address is unknown, and the path from its root is all there is."""
+    return (site_url.rstrip("/") + "/" if site_url else "/") + case_url(c)
+
+
+def record_json(c: model.Case, site_url: str | None = None) -> dict[str, Any]:
+    """A public record, normalised: defaults filled in, dates as YYYY-MM-DD, with its page's
+    address (page_address). `disclosure.allow` (the staff's acknowledgements for the privacy
+    check) is not published."""
     data = c.model_dump(mode="json", by_alias=True, exclude_none=True)
     data["disclosure"].pop("allow", None)
-    return {"url": "/" + case_url(c), "last_updated": last_updated(c).isoformat(), **data}
+    return {"url": page_address(c, site_url), "last_updated": last_updated(c).isoformat(), **data}
 
 
-def cases_json(site: Site) -> str:
+def cases_json(site: Site, site_url: str | None = None) -> str:
     cases = sorted(site.cases, key=lambda c: c.id)
     head = {
         "title": f"{site.root}容错纠错案例公开数据",
@@ -50,7 +60,7 @@ def cases_json(site: Site) -> str:
     }
     # One case per line. An indented dump goes through json's pure-Python encoder (5 s for 10,000
     # cases); each line here uses the C encoder, and the file stays readable and diffable.
-    lines = ",\n".join("    " + json.dumps(record_json(c), ensure_ascii=False, separators=(",", ":")) for c in cases)
+    lines = ",\n".join("    " + json.dumps(record_json(c, site_url), ensure_ascii=False, separators=(",", ":")) for c in cases)
     return json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "cases": [\n' + lines + ("\n" if lines else "") + "  ]\n}\n"
 
 
@@ -78,47 +88,48 @@ def _join(items) -> str:
     return "；".join(str(i) for i in items)
 
 
+# Each column's value from a case and the site's address (site_url, or None)
 CSV_COLUMNS: list[tuple[str, Any]] = [
-    ("id", lambda c: c.id),
-    ("url", lambda c: "/" + case_url(c)),
-    ("kind", lambda c: c.kind),
-    ("title", lambda c: c.title),
-    ("region", lambda c: c.region),
-    ("subject.display", lambda c: c.subject.display),
-    ("subject.type", lambda c: c.subject.type),
-    ("subject.count", lambda c: c.subject.count),
-    ("subject.rank", lambda c: c.subject.rank or ""),
-    ("subject.unit_type", lambda c: c.subject.unit_type),
-    ("event.domain", lambda c: c.event.domain),
-    ("event.occurred", lambda c: c.event.occurred if isinstance(c.event.occurred, str)
+    ("id", lambda c, _: c.id),
+    ("url", page_address),
+    ("kind", lambda c, _: c.kind),
+    ("title", lambda c, _: c.title),
+    ("region", lambda c, _: c.region),
+    ("subject.display", lambda c, _: c.subject.display),
+    ("subject.type", lambda c, _: c.subject.type),
+    ("subject.count", lambda c, _: c.subject.count),
+    ("subject.rank", lambda c, _: c.subject.rank or ""),
+    ("subject.unit_type", lambda c, _: c.subject.unit_type),
+    ("event.domain", lambda c, _: c.event.domain),
+    ("event.occurred", lambda c, _: c.event.occurred if isinstance(c.event.occurred, str)
      else f"{c.event.occurred.start}/{c.event.occurred.end}"),
-    ("event.summary", lambda c: c.event.summary.strip()),
-    ("reason.circumstances", lambda c: _join(c.reason.circumstances or [])),
-    ("reason.finding", lambda c: c.reason.finding or ""),
-    ("reason.basis", lambda c: _join(c.reason.basis)),
-    ("reason.analysis", lambda c: c.reason.analysis.strip()),
-    ("process.initiation", lambda c: c.process.initiation),
-    ("process.implementing_body", lambda c: c.process.implementing_body),
-    ("process.determining_authority", lambda c: c.process.determining_authority),
-    ("process.steps", lambda c: _join(f"{s.date} {s.step}" + (f"至{s.end}" if s.end else "")
+    ("event.summary", lambda c, _: c.event.summary.strip()),
+    ("reason.circumstances", lambda c, _: _join(c.reason.circumstances or [])),
+    ("reason.finding", lambda c, _: c.reason.finding or ""),
+    ("reason.basis", lambda c, _: _join(c.reason.basis)),
+    ("reason.analysis", lambda c, _: c.reason.analysis.strip()),
+    ("process.initiation", lambda c, _: c.process.initiation),
+    ("process.implementing_body", lambda c, _: c.process.implementing_body),
+    ("process.determining_authority", lambda c, _: c.process.determining_authority),
+    ("process.steps", lambda c, _: _join(f"{s.date} {s.step}" + (f"至{s.end}" if s.end else "")
                                       for s in c.process.steps)),
-    ("result.outcome", lambda c: c.result.outcome),
-    ("result.decided", lambda c: c.result.decided.isoformat()),
-    ("result.measures", lambda c: _join(c.result.measures or [])),
-    ("result.summary", lambda c: c.result.summary.strip()),
-    ("correction.actions", lambda c: _join(c.correction.actions) if c.correction else ""),
-    ("correction.completed", lambda c: c.correction.completed.isoformat()
+    ("result.outcome", lambda c, _: c.result.outcome),
+    ("result.decided", lambda c, _: c.result.decided.isoformat()),
+    ("result.measures", lambda c, _: _join(c.result.measures or [])),
+    ("result.summary", lambda c, _: c.result.summary.strip()),
+    ("correction.actions", lambda c, _: _join(c.correction.actions) if c.correction else ""),
+    ("correction.completed", lambda c, _: c.correction.completed.isoformat()
      if c.correction and c.correction.completed else ""),
-    ("follow_ups", lambda c: _join(f"{f.date} {f.by}：{f.finding.strip()}" for f in c.follow_ups)),
-    ("disclosure.published", lambda c: c.disclosure.published.isoformat()),
-    ("last_updated", lambda c: last_updated(c).isoformat()),
-    ("typical", lambda c: c.typical or ""),
-    ("revisions", lambda c: _join(f"{r.date} {r.note}" for r in c.revisions)),
-    ("related", lambda c: _join(c.related)),
-    ("sources", lambda c: _join(s.title for s in c.sources)),
+    ("follow_ups", lambda c, _: _join(f"{f.date} {f.by}：{f.finding.strip()}" for f in c.follow_ups)),
+    ("disclosure.published", lambda c, _: c.disclosure.published.isoformat()),
+    ("last_updated", lambda c, _: last_updated(c).isoformat()),
+    ("typical", lambda c, _: c.typical or ""),
+    ("revisions", lambda c, _: _join(f"{r.date} {r.note}" for r in c.revisions)),
+    ("related", lambda c, _: _join(c.related)),
+    ("sources", lambda c, _: _join(s.title for s in c.sources)),
     # added later, so at the end: a reader that takes columns by position keeps working
-    ("subject.named", lambda c: "true" if c.subject.named else "false"),
-    ("correction.deadline", lambda c: c.correction.deadline.isoformat() if c.correction and c.correction.deadline else ""),
+    ("subject.named", lambda c, _: "true" if c.subject.named else "false"),
+    ("correction.deadline", lambda c, _: c.correction.deadline.isoformat() if c.correction and c.correction.deadline else ""),
 ]
 # Fields of the format with no column of their own: the scope is always 公开 here, `allow` holds
 # the reviewers' notes on the privacy check, and the parts of a list of items are summed up in
@@ -137,13 +148,13 @@ def as_text_cell(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
-def cases_csv(site: Site) -> bytes:
+def cases_csv(site: Site, site_url: str | None = None) -> bytes:
     """One row per public record; list fields joined with “；”. UTF-8 with BOM so Excel opens it."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     for c in sorted(site.cases, key=lambda c: c.id):
-        writer.writerow([as_text_cell(get(c)) for _, get in CSV_COLUMNS])
+        writer.writerow([as_text_cell(get(c, site_url)) for _, get in CSV_COLUMNS])
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -211,7 +222,7 @@ def feed_xml(site: Site, site_url: str | None) -> str:
 
 
 # columns that are no field of the format: title, description and Table Schema type
-EXTRA_COLUMNS = {"url": ("网址", "案例页面相对于网站根目录的地址", "string"),
+EXTRA_COLUMNS = {"url": ("网址", "案例页面的完整网址（网站没有配置 site_url 时为从网站根目录起的路径）", "string"),
                  "last_updated": ("最后更新", "公开日期和各次更正日期中最晚的一个", "date")}
 
 
@@ -273,8 +284,8 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
 def exports(site: Site, site_url: str | None = None) -> dict[str, bytes]:
     """Files to write, by their path under the site root."""
     files = {
-        "data/cases.json": cases_json(site).encode("utf-8"),
-        "data/cases.csv": cases_csv(site),
+        "data/cases.json": cases_json(site, site_url).encode("utf-8"),
+        "data/cases.csv": cases_csv(site, site_url),
         "data/schema.json": schema_json().encode("utf-8"),
         "feed.xml": feed_xml(site, site_url).encode("utf-8"),
     }

@@ -124,6 +124,30 @@ def test_feed_links_stay_under_the_sites_path():
         assert entries == {feed_address.removesuffix("feed.xml") + "cases/XA-2024-001/"}
 
 
+def test_open_data_links_to_the_pages_under_the_sites_path():
+    """cases.json and cases.csv gave "/cases/…": against the data file's own address on a site
+    under a sub-path (a GitHub Pages project site) that lost the path, and in a spreadsheet it was
+    no link. With site_url (which both CI templates fill in) each row has the page's whole address."""
+    from urllib.parse import urljoin
+
+    site, _ = site_with()
+    for site_url in ("https://org.github.io/portal/", "https://org.github.io/portal"):
+        files = exports(site, site_url)
+        [item] = json.loads(files["data/cases.json"])["cases"]
+        [row] = csv.DictReader(io.StringIO(files["data/cases.csv"].decode("utf-8-sig"), newline=""))
+        assert item["url"] == row["url"] == "https://org.github.io/portal/cases/XA-2024-001/"
+        # a client that resolves it against the file it read it from gets the same
+        assert urljoin("https://org.github.io/portal/data/cases.json", item["url"]) == item["url"]
+    # without site_url the site's address is unknown: the path from its root, as documented
+    files = exports(site, None)
+    assert json.loads(files["data/cases.json"])["cases"][0]["url"] == "/cases/XA-2024-001/"
+    [row] = csv.DictReader(io.StringIO(files["data/cases.csv"].decode("utf-8-sig"), newline=""))
+    assert row["url"] == "/cases/XA-2024-001/"
+    url_field = next(f for f in json.loads(files["data/datapackage.json"])["resources"][0]["schema"]["fields"]
+                     if f["name"] == "url")
+    assert "site_url" in url_field["description"]
+
+
 def test_feed_carries_the_newest_entries_and_never_half_a_day():
     """Feed readers fetch the whole feed on every poll (all 10,000 cases made 9.5 MB): it carries
     the newest 100 entries, plus the rest of the day the hundredth is from."""

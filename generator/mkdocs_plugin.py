@@ -40,7 +40,7 @@ from .export import exports
 from .index import SearchRecord, search_records
 from .parallel import lower_priority
 from .project import Project
-from .render import DataLicense, Page, Site
+from .render import DataLicense, Page, Site, last_updated
 from .security import add_policy
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -552,6 +552,16 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         generated = self.by_path.get(page.file.src_uri)
         if generated is not None and generated.lastmod is not None:
             page.update_date = generated.lastmod.isoformat()  # sitemap lastmod from the record's own dates
+        elif page.is_homepage:  # the latest cases and the figures: as new as the newest record
+            newest = max((last_updated(c) for c in self.site.cases), default=None)
+            if newest is not None:  # with no public case yet, the day of the build (MkDocs needs one date)
+                page.update_date = newest.isoformat()
+        else:
+            # A hand-written page, or a listing with no case yet, has no date of its own: "" (the
+            # sitemap leaves out its lastmod; MkDocs takes the newest of these strings for the
+            # gzip stamp). MkDocs' default was the day of the build, so the daily build told
+            # crawlers that every such page changed every day.
+            page.update_date = ""
         return markdown
 
     def on_page_content(self, html, page, config, files):

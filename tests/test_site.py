@@ -1,4 +1,5 @@
 """Whole-site build, checked in the built HTML."""
+import datetime as dt
 import gzip
 import re
 import shutil
@@ -184,6 +185,23 @@ def test_build_is_deterministic(built, tmp_path, monkeypatch):
     assert first == second
     for part in ("index/", "fragment/", "filter/", "pagefind-entry.json"):
         assert any(k.startswith("pagefind/" + part) for k in first), part
+
+
+def test_the_site_does_not_change_with_the_day_it_is_built(built, tmp_path):
+    """The scheduled build runs daily; on a day when no case becomes public, no file may change.
+    The sitemap gave each hand-written page (and each listing with no case yet) the day of the
+    build as its lastmod, which told crawlers that these pages changed every day."""
+    later = tmp_path / "later"
+    next_day = (TODAY + dt.timedelta(days=1)).isoformat()  # the scheduled record is months later
+    r = portal(built, "build", "--site-dir", str(later), env={"PORTAL_TODAY": next_day})
+    assert r.returncode == 0, r.stderr
+    first, second = tree_digest(built / "site"), tree_digest(later)
+    assert first == second, sorted(k for k in first.keys() | second.keys() if first.get(k) != second.get(k))
+    sitemap = (later / "sitemap.xml").read_text(encoding="utf-8")
+    assert next_day not in sitemap and TODAY.isoformat() not in sitemap
+    dated = dict(re.findall(r"<loc>([^<]*)</loc><lastmod>([^<]*)</lastmod>", sitemap))
+    assert dated["/"] == dated["/cases/"] == max(dated.values())  # as new as the newest record
+    assert "/about/" not in dated and "/cases/XA-2023-017/" in dated
 
 
 def test_the_data_license_set_in_mkdocs_yml_reaches_the_site(built, tmp_path):

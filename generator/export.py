@@ -112,7 +112,7 @@ CSV_COLUMNS: list[tuple[str, Any]] = [
     ("process.implementing_body", lambda c, _: c.process.implementing_body),
     ("process.determining_authority", lambda c, _: c.process.determining_authority),
     ("process.steps", lambda c, _: _join(f"{s.date} {s.step}" + (f"至{s.end}" if s.end else "")
-                                      for s in c.process.steps)),
+                                         for s in c.process.steps)),
     ("result.outcome", lambda c, _: c.result.outcome),
     ("result.decided", lambda c, _: c.result.decided.isoformat()),
     ("result.measures", lambda c, _: _join(c.result.measures or [])),

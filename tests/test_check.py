@@ -233,6 +233,11 @@ def test_a_case_id_in_the_text_must_be_out_when_the_text_is(tmp_path):
     # an internal record may name anything: it is never published
     write(1, "2024-03-01", "与 XA-2024-002 类似。", scope="内部")
     assert check_paths(record_files(tmp_path), CATALOGS, TODAY).diagnostics == []
+    # written through an escape in a double-quoted scalar: in the value, though no line of the file shows it
+    escaped = base_record().replace("summary: 事件经过。", 'summary: "事件经过。与 \\x58A-2024-002 类似。"')
+    (tmp_path / "XA-2024-001.yaml").write_text(escaped, encoding="utf-8")
+    found_ids = [(d.code, d.message.split("”")[0].split("“")[-1]) for d in check_paths(record_files(tmp_path), CATALOGS, TODAY).diagnostics]
+    assert found_ids == [("E205", "XA-2024-002")], found_ids
 
 
 def test_similar_batches_compares_only_names_that_may_be_one_typo_apart():

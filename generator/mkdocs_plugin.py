@@ -129,10 +129,13 @@ class PagefindJob:
         self.reuse = kept is not None and _kept_digest(kept) == self.digest
         if self.reuse:
             return
-        self.docs = Path(tempfile.mkdtemp(prefix="portal-search-", dir=scratch_folder(docs)))
-        self.staging = Path(tempfile.mkdtemp(prefix="portal-pagefind-")) / "pagefind"
-        self.temporary = [self.docs, self.staging.parent]
         try:
+            # made and listed for removal with Ctrl-C held: one landing in between left the folder behind
+            with interrupts_held():
+                self.docs = Path(tempfile.mkdtemp(prefix="portal-search-", dir=scratch_folder(docs)))
+                self.temporary.append(self.docs)
+                self.staging = Path(tempfile.mkdtemp(prefix="portal-pagefind-")) / "pagefind"
+                self.temporary.append(self.staging.parent)
             for url, doc in docs:
                 target = self.docs / url / "index.html"
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -222,6 +222,34 @@ def test_a_missing_pagefind_is_reported_in_chinese(tmp_path, monkeypatch):
         mkdocs_plugin.PagefindJob([record])
 
 
+@pytest.mark.parametrize("made", [1, 2])
+def test_ctrl_c_as_a_temporary_folder_is_made_leaves_no_folder(tmp_path, monkeypatch, made):
+    """A Ctrl-C or SIGTERM that lands just after a temporary folder (the search documents', or
+    Pagefind's output) is made, before the job has listed it for removal, left the folder behind:
+    `test_a_build_stopped_by_sigterm_leaves_nothing_behind`, which stops a build as soon as that
+    folder appears, failed on it once. The folders are made and listed with the signal held."""
+    import signal
+    import tempfile
+
+    from generator.index import SearchRecord
+
+    _fake_pagefind(tmp_path, monkeypatch, "sleep 30")
+    real_mkdtemp, folders = tempfile.mkdtemp, []
+
+    def mkdtemp_then_ctrl_c(*args, **kwargs):
+        folders.append(Path(real_mkdtemp(*args, **kwargs)))
+        if len(folders) == made:
+            os.kill(os.getpid(), signal.SIGINT)  # arrives before the job has the folder's name
+        return str(folders[-1])
+
+    monkeypatch.setattr(mkdocs_plugin.tempfile, "mkdtemp", mkdtemp_then_ctrl_c)
+    record = SearchRecord(url="/cases/XA-2016-001/", content="招商 商引 引资", meta={"title": "案例"}, filters={}, sort={})
+    with pytest.raises(KeyboardInterrupt):
+        mkdocs_plugin.PagefindJob([record])
+    assert len(folders) >= made and not [f for f in folders if f.exists()], folders
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # handlers are put back
+
+
 def test_ctrl_c_as_pagefind_starts_leaves_no_pagefind_running(tmp_path, monkeypatch):
     """A Ctrl-C or SIGTERM that lands inside subprocess.Popen, after Pagefind has started but before
     Popen returns, left a Pagefind that the build never learnt of: it ran on after the build had

@@ -201,6 +201,42 @@ def test_type_a_query_and_click_through(server, browser):
         ctx.close()
 
 
+@pytest.mark.parametrize("query, offered", [
+    ("免于问责", "免予问责"),        # 于 for 予: 不予问责 is two characters off and not offered
+    ("长安区免于问责", "长安区免予问责"),  # the rest of the query stays
+    ("澄清证名", "澄清正名"),
+    ("雁塔县", "雁塔区"),            # a place with the wrong suffix
+    ("免予问责", None),             # found exactly
+    ("火星探测", None),             # nothing near
+])
+def test_a_query_one_homophone_off_offers_the_known_term(search_page, server, query, offered):
+    run_query(search_page, server, query)
+    link = search_page.locator("#portal-search-status #portal-suggest")
+    if offered is None:
+        assert link.count() == 0, search_page.inner_text("#portal-search-status")
+        return
+    assert link.inner_text() == offered
+    assert "您是不是要找：" + offered + "？" in search_page.inner_text("#portal-search-status")
+    assert parse_qs(urlsplit(link.get_attribute("href")).query)["q"] == [offered]  # opens in a new tab too
+
+
+def test_following_the_offered_term_searches_it(server, browser):
+    ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("免于问责") + "&sort=date")
+    try:
+        page.wait_for_selector("#portal-search-results[data-done]", state="attached")
+        assert not page.locator("#portal-search-results li[data-exact='1']").count()
+        page.click("#portal-suggest")
+        wait_until(page, "document.getElementById('portal-search-results').dataset.done === location.search"
+                         " && location.search.includes('%E5%85%8D%E4%BA%88')")  # q=免予…
+        assert {r["id"] for r in results_shown(page) if r["exact"]} == QUERIES["免予问责"]
+        assert page.input_value("#portal-q") == "免予问责" and "sort=date" in page.url  # the sort stays
+        assert page.evaluate("document.activeElement.id") == "portal-search-status"  # not the field: no phone keyboard
+        assert not page.locator("#portal-suggest").count()
+        assert not foreign and not errors
+    finally:
+        ctx.close()
+
+
 def test_filter_then_reload_the_shared_url(server, browser):
     ctx, page, foreign, errors = open_page(browser, server + "search/?q=" + quote("免予问责"))
     try:

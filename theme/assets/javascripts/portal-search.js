@@ -50,8 +50,11 @@
     facetsBox.querySelectorAll("input:checked").forEach(function (c) { f.push(c.value); });
     return { q: capped(input.value.trim()), sort: sortSel.value, f: f };
   }
-  function say(text) {
+  // text, then (with a query q) the term it may have meant (offer), then more text
+  function say(text, q, after) {
     statusEl.textContent = (cut ? "检索词超过 " + MAX_QUERY + " 个字，只按前 " + MAX_QUERY + " 个字检索。" : "") + text;
+    if (q) offer(q);
+    if (after) statusEl.appendChild(document.createTextNode(after));
   }
   function filterObject(f) {
     var out = {};
@@ -118,6 +121,52 @@
       (pieces.length <= 2 ? found === pieces.length : found >= Math.ceil(pieces.length / 2));
   }
 
+  // An input method's homophone (免于问责 typed for 免予问责, 澄清证名 for 澄清正名) finds no exact
+  // result. The query is compared with the facet values of the public cases (地区, 领域, 结果,
+  // 容错情形, …: staticCounts, in the page since the build): a stretch of it that differs from a value
+  // in one Chinese character is offered as "您是不是要找", the value with the most cases first.
+  // Substitutions only, of values of 3 or more characters: two-character words one character
+  // apart are mostly different words (招商, 招标). The query itself is never rewritten.
+  function suggestion(q) {
+    var chars = Array.from(halfWidth(q)), best = null, most = 0;
+    Object.keys(staticCounts).forEach(function (name) {
+      if (name === "年份") return;
+      Object.keys(staticCounts[name]).forEach(function (term) {
+        var t = Array.from(term), n = staticCounts[name][term];
+        if (t.length < 3 || n <= most || q.indexOf(term) >= 0) return;
+        for (var i = 0; i + t.length <= chars.length; i++) {
+          var diff = 0, at = -1;
+          for (var k = 0; k < t.length && diff < 2; k++) if (chars[i + k] !== t[k]) { diff++; at = k; }
+          if (diff === 1 && CJK.test(chars[i + at]) && CJK.test(t[at])) {
+            best = chars.slice(0, i).concat(t, chars.slice(i + t.length)).join(""); most = n;
+            return;
+          }
+        }
+      });
+    });
+    return best;
+  }
+  function offer(q) {
+    var s = suggestion(q);
+    if (!s) return;
+    var p = new URLSearchParams(location.search);
+    p.set("q", s);
+    var a = document.createElement("a");
+    a.id = "portal-suggest"; a.href = "?" + p.toString(); a.textContent = s;
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      input.value = s;
+      // the link goes with the old status; the new one is read out (role=status), and Tab from
+      // it reaches the results. The search field is not focused: on a phone that would raise
+      // the keyboard over the results.
+      statusEl.tabIndex = -1; statusEl.focus();
+      run();
+    });
+    statusEl.appendChild(document.createTextNode("您是不是要找："));
+    statusEl.appendChild(a);
+    statusEl.appendChild(document.createTextNode("？"));
+  }
+
   function showMore() {
     var slice = current.slice(shown, shown + PAGE);
     shown += slice.length;
@@ -128,7 +177,7 @@
       rows.sort(function (a, b) { return (b.exact ? 1 : 0) - (a.exact ? 1 : 0); });
       var exact = rows.filter(function (d) { return d.exact; }).length;
       if (shown === slice.length && terms.length && rows.length) { // first batch: say what was found
-        if (!exact) say("没有找到完全符合“" + input.value.trim() + "”的案例。下面是只符合部分关键词的相近结果。");
+        if (!exact) say("没有找到完全符合“" + input.value.trim() + "”的案例。", input.value.trim(), "下面是只符合部分关键词的相近结果。");
         else if (current.length === rows.length && exact < rows.length)
           say("找到 " + exact + " 件案例，另有 " + (rows.length - exact) + " 件相近结果。");
       }
@@ -302,7 +351,8 @@
         if (mine !== seq) return;
         current = results; shown = 0; list.textContent = "";
         if (filtersReady) renderFacets(res.filters, s.f); else renderFacets(null, s.f, staticCounts, true);
-        say(results.length ? "找到 " + results.length + " 件案例。" : "没有找到符合条件的案例。换个关键词，或减少筛选条件试试。");
+        if (results.length) say("找到 " + results.length + " 件案例。");
+        else say("没有找到符合条件的案例。", s.q, "换个关键词，或减少筛选条件试试。");
         return showMore().then(function () {
           markDone();
           if (!filtersLoaded) setTimeout(function () { // after the results are on screen

@@ -40,7 +40,7 @@ from .export import exports
 from .index import SearchRecord, search_records
 from .parallel import lower_priority
 from .project import Project
-from .render import DataLicense, Page, Site, last_updated
+from .render import DataLicense, Page, PageMemo, Site, last_updated
 from .security import add_policy
 
 log = logging.getLogger("mkdocs.plugins.portal")
@@ -440,10 +440,11 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     dirty: ClassVar[bool] = False
     shown: ClassVar[dict[str, str]] = {}  # generated page → digest of what the last build wrote
     indexed: ClassVar[bool] = False
+    memo: ClassVar[PageMemo] = PageMemo()  # the preview's generated pages, kept between rebuilds
 
     def on_startup(self, *, command, dirty):
         cls = type(self)
-        cls.serving, cls.dirty, cls.shown, cls.indexed = command == "serve", dirty, {}, False
+        cls.serving, cls.dirty, cls.shown, cls.indexed, cls.memo = command == "serve", dirty, {}, False, PageMemo()
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -486,7 +487,8 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         # they give way when both want a core
         indexing = self.index_job is not None and self.index_job.proc is not None
         with lower_priority(10 if indexing else 0):
-            self.pages = self.site.pages()
+            # the preview re-renders only the pages an edit touches (a build renders them all)
+            self.pages = self.site.pages(self.memo if self.serving else None)
         log.info(f"portal: {len(records)} 件记录检查并生成页面，用时 {time.perf_counter() - t0:.1f} 秒")
         self.by_path: dict[str, Page] = {p.path: p for p in self.pages}
         self.search_pages: list[Path] = []

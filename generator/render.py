@@ -93,6 +93,14 @@ def batch_anchor(name: str) -> str:
     return "batch-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
 
 
+@dataclass
+class PageMemo:
+    """Generated pages kept from one build to the next (the preview's), each under a digest of
+    everything it is made from: case pages by case, listing pages by facet value."""
+    cases: dict[bytes, Page] = field(default_factory=dict)
+    facets: dict[bytes, list[Page]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class Page:
     path: str  # source path relative to the docs root, e.g. "cases/XA-2023-017.md"
@@ -357,9 +365,11 @@ class Site:
     def facet_values(self) -> list[tuple[Facet, FacetValue]]:
         return [(f, v) for f in self.facets for v in f.values]
 
-    def facet_pages(self) -> list[Page]:
+    def facet_pages(self, memo: PageMemo | None = None) -> list[Page]:
         # ~1,000 listing pages at 10,000 cases: spread over the CPUs like the case pages
-        return self.forked(_render_facet_values, len(self.facet_values), FACET_PARALLEL_THRESHOLD)
+        per_value = self._memoized(memo.facets if memo is not None else None, self.facet_keys, self.facet_values,
+                                   _render_facet_values, FACET_PARALLEL_THRESHOLD)
+        return [p for pages in per_value for p in pages]
 
     def facet_index_page(self, f: Facet) -> Page:
         """The page above a facet's values ("/regions/"): each value with its count, so that a
@@ -407,8 +417,70 @@ class Site:
         return Page("data/index.md", "开放数据", body.strip(), description=f"{self.root}容错纠错案例的开放数据：下载与字段说明",
                     toc=tuple(heading.entries), lastmod=max((last_updated(c) for c in self.cases), default=None))
 
-    def case_pages(self) -> list[Page]:
-        return self.forked(_render_cases, len(self.cases), PARALLEL_THRESHOLD)
+    def case_pages(self, memo: PageMemo | None = None) -> list[Page]:
+        return self._memoized(memo.cases if memo is not None else None, self.case_keys, self.cases, _render_cases,
+                              PARALLEL_THRESHOLD)
+
+    def _memoized(self, memo: dict[bytes, T] | None, keys: Callable[[], list[bytes]], items: list[Any],
+                  fn: Callable[[int, int], list[T]], threshold: int) -> list[T]:
+        """fn over items (forked, see forked). With `memo`, an item whose key is in it is taken from
+        it instead, and the memo is left holding exactly this build's results."""
+        if memo is None:
+            return self._fork_over(fn, items, threshold)
+        ks = keys()
+        fresh = iter(self._fork_over(fn, [x for x, k in zip(items, ks) if k not in memo], threshold))
+        out = [memo[k] if k in memo else next(fresh) for k in ks]
+        memo.clear()
+        memo.update(zip(ks, out))
+        return out
+
+    def _fork_over(self, fn: Callable[[int, int], list[T]], items: list[Any], threshold: int) -> list[T]:
+        self._work = items  # what fn's slices index, in the forked workers too
+        try:
+            return self.forked(fn, len(items), threshold)
+        finally:
+            del self._work
+
+    @cached_property
+    def _shared_digest(self) -> Any:
+        """What every page is made from besides its own cases: the catalogs, site name, day and
+        data license. The rest is code (templates, this module), which a running preview never
+        reloads anyway."""
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr((self.today, self.root, self.data_license)).encode())
+        for item in (*self.catalogs.regions, *self.catalogs.circumstances):
+            h.update(item.model_dump_json().encode() + b"\0")
+        return h
+
+    @cached_property
+    def _case_dumps(self) -> dict[str, bytes]:
+        return {c.id: c.model_dump_json().encode() for c in self.cases}  # JSON holds no raw NUL
+
+    def case_keys(self) -> list[bytes]:
+        """A digest per case of everything its page is made from: the case, the cases it lists as
+        related (their cards) and what all pages share."""
+        keys = []
+        for c in self.cases:
+            h = self._shared_digest.copy()
+            h.update(self._case_dumps[c.id])
+            for r in dict.fromkeys(c.related):
+                h.update(b"\0" + self._case_dumps.get(r, b""))
+            keys.append(h.digest())
+        return keys
+
+    def facet_keys(self) -> list[bytes]:
+        """A digest per facet value of everything its listing pages are made from: the value, its
+        cases (whole), the filter box's values and counts, and what all pages share."""
+        box = repr([(f.label, f.url, [(v.name, v.url, v.count) for v in f.used]) for f in self.facets]).encode()
+        keys = []
+        for f, v in self.facet_values:
+            h = self._shared_digest.copy()
+            h.update(repr((f.key, f.label, f.url, v.name, v.slug, v.url, v.title, sorted(v.detail.items()))).encode())
+            h.update(box)
+            for c in v.cases:
+                h.update(b"\0" + self._case_dumps[c.id])
+            keys.append(h.digest())
+        return keys
 
     def forked(self, fn: Callable[[int, int], list[T]], total: int, threshold: int) -> list[T]:
         """fn(start, end) over slices of range(total), in forked workers from `threshold` on; the
@@ -420,12 +492,14 @@ class Site:
         finally:
             _RENDERING = None
 
-    def pages(self) -> list[Page]:
-        out = self.case_pages()
+    def pages(self, memo: PageMemo | None = None) -> list[Page]:
+        """Every generated page. `memo`: the preview's, kept from one rebuild to the next, so that
+        an edit re-renders only the case and listing pages it touches (see _memoized)."""
+        out = self.case_pages(memo)
         intro = Markup("<p>这里列出本平台公开的全部容错纠错和澄清正名案例。每件案例按“流程、对象、事件、原因、结果”"
                        "五要素公开。可以按地区、容错情形、领域、结果和年份浏览。</p>")
         out += self.listing_pages("cases/", "全部案例", self.cases, intro=intro)
-        out += self.facet_pages()
+        out += self.facet_pages(memo)
         out += [self.facet_index_page(f) for f in self.facets]
         out.append(self.typical_page())
         out.append(self.stats_page())
@@ -464,12 +538,12 @@ def forked_site() -> Site:
 
 def _render_cases(start: int, end: int) -> list[Page]:
     assert _RENDERING is not None
-    return [_RENDERING.case_page(c) for c in _RENDERING.cases[start:end]]
+    return [_RENDERING.case_page(c) for c in _RENDERING._work[start:end]]
 
 
-def _render_facet_values(start: int, end: int) -> list[Page]:
+def _render_facet_values(start: int, end: int) -> list[list[Page]]:
     assert _RENDERING is not None
-    return [p for f, v in _RENDERING.facet_values[start:end] for p in _RENDERING.facet_value_pages(f, v)]
+    return [_RENDERING.facet_value_pages(f, v) for f, v in _RENDERING._work[start:end]]
 
 
 def render_site(records: Iterable[model.Case], catalogs: Catalogs, today: dt.date) -> tuple[Site, list[Page]]:

@@ -1,3 +1,4 @@
+import dataclasses
 import datetime as dt
 import re
 
@@ -6,8 +7,8 @@ import yaml
 
 from generator.check import load_catalogs
 from generator.model import CaseAdapter
-from generator.render import (DESCRIPTION_CHARS, PAGE_SIZE, DataLicense, Page, Site, case_description, cn_date,
-                              is_public, rel, write_pages)
+from generator.render import (DESCRIPTION_CHARS, PAGE_SIZE, DataLicense, Page, PageMemo, Site, case_description,
+                              cn_date, is_public, rel, write_pages)
 from tests.conftest import ROOT, TODAY, base_record
 
 CAT = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
@@ -150,3 +151,60 @@ def test_a_related_case_not_yet_out_is_left_off_until_it_is():
     later = Site([linking, scheduled, out], CAT, TODAY + dt.timedelta(days=30))
     assert later.by_id["XA-2024-001"].related == ["XA-2024-002", "XA-2024-003"]
     assert linking.related == ["XA-2024-002", "XA-2024-003"]  # the record itself is untouched
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """The case ids and facet-value urls rendered, in order (the renders are counted, not run twice)."""
+    monkeypatch.setenv("PORTAL_JOBS", "1")  # in this process, where the counting is (51 facet values fork)
+    done = {"cases": [], "facets": []}
+    case_page, facet_value_pages = Site.case_page, Site.facet_value_pages
+    monkeypatch.setattr(Site, "case_page", lambda self, c: done["cases"].append(c.id) or case_page(self, c))
+    monkeypatch.setattr(Site, "facet_value_pages",
+                        lambda self, f, v: done["facets"].append(v.url) or facet_value_pages(self, f, v))
+    yield done
+
+
+def test_the_preview_re_renders_only_the_pages_an_edit_touches(renders):
+    def records(title2="", catalogs=CAT):
+        two = case(2, title=title2) if title2 else case(2)
+        return Site([case(1, related=["XA-2024-002"]), two, case(3, region="长安区")], catalogs, TODAY)
+
+    memo = PageMemo()
+    first = records().pages(memo)
+    assert sorted(renders["cases"]) == ["XA-2024-001", "XA-2024-002", "XA-2024-003"]
+    assert len(memo.cases) == 3 and len(memo.facets) == len(records().facet_values)
+
+    renders["cases"].clear(), renders["facets"].clear()
+    assert records().pages(memo) == first  # the same records read again: nothing is rendered
+    assert renders == {"cases": [], "facets": []}
+
+    site = records(title2="雁塔区某街道改过标题的一件案例")
+    again = site.pages(memo)
+    # the edited case, and the case that shows it among its related cases
+    assert sorted(renders["cases"]) == ["XA-2024-001", "XA-2024-002"]
+    # the listings that hold it (its region, domain, outcome, year, circumstances), not 长安区's
+    assert set(renders["facets"]) == {v.url for _, v in site.facet_values if any(c.id == "XA-2024-002" for c in v.cases)}
+    assert "regions/changan/" not in renders["facets"] and renders["facets"]
+    assert again == records(title2="雁塔区某街道改过标题的一件案例").pages()  # the same as a build without the memo
+    renders["cases"].clear(), renders["facets"].clear()
+
+    # a catalog every page reads (a circumstance's title): everything again
+    first_circ = CAT.circumstances[0]
+    edited = dataclasses.replace(CAT, circumstances=[first_circ.model_copy(update={"title": first_circ.title + "（修订）"}),
+                                                     *CAT.circumstances[1:]])
+    records(title2="雁塔区某街道改过标题的一件案例", catalogs=edited).pages(memo)
+    assert len(renders["cases"]) == 3 and len(renders["facets"]) == len(memo.facets)
+
+    # a record taken away leaves the memo with it
+    Site([case(1), case(3, region="长安区")], edited, TODAY).pages(memo)
+    assert len(memo.cases) == 2
+
+
+def test_the_preview_memo_follows_the_day(renders):
+    """The day decides what is public and is part of every key: a new day renders afresh."""
+    memo = PageMemo()
+    Site([case(1)], CAT, TODAY).pages(memo)
+    renders["cases"].clear()
+    Site([case(1)], CAT, TODAY + dt.timedelta(days=1)).pages(memo)
+    assert renders["cases"] == ["XA-2024-001"]

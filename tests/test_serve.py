@@ -81,6 +81,7 @@ def test_broken_record_shows_a_banner_and_the_preview_keeps_running(served):
     until(lambda: "（已更正）" in fetch(base + "cases/XA-2023-017/")[1])
     assert "portal-problems" not in fetch(base)[1]
     assert "（已更正）" in fetch(base + "cases/")[1]  # the listing that shows it was rebuilt too
+    assert "（已更正）" in fetch(base + "regions/yanta/")[1]  # and its region's (kept pages are by content)
     # the search page names Pagefind's meta file in the preview too, after rebuilds without a new index
     meta = re.search(r'<link rel="prefetch" href="\.\./(pagefind/pagefind\.[^"]+\.pf_meta)">', fetch(base + "search/")[1])
     assert meta

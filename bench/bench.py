@@ -159,7 +159,7 @@ def measure_build(out: Path, cases: Path) -> None:
         ("portal check of one file (pre-commit hook)", one_check.wall, one_check.peak, one_check.cpu),
         ("  check, in the render process (cache)", float(in_check), None, None),
         ("  render all pages", float(in_render), render.peak, None),
-        ("search indexing (Pagefind)", stats["seconds"], index.peak, index.cpu),
+        ("search indexing (Pagefind on its own)", stats["seconds"], index.peak, index.cpu),
         # Pagefind runs beside MkDocs in a build, so this is what the build adds to the steps above;
         # none when the build took less than they did one after another (Pagefind alone varies by seconds)
         ("the rest of the build (MkDocs, exports)",
@@ -173,6 +173,10 @@ def measure_build(out: Path, cases: Path) -> None:
         figures = f"{sec:>9.2f}{sec / floor.wall:>9.1f}" if sec else f"{'-':>9}{'':>9}"
         print(f"{name:<44}{figures}{(f'{mem:.0f}' if mem else ''):>10}"
               f"{(f'{cpu:.1f}' if cpu else ''):>8}")
+    # where Pagefind's time and memory go (#8): its own phases, from its --verbose lines
+    print("Pagefind's phases: " + "; ".join(f"{name} {sec:.1f} s, peak {mib:.0f} MiB"
+                                           for name, sec, mib in stats["phases"]) if stats["phases"] else
+          "Pagefind's phases: not found in its output (another version?)")
     site = project / "site"
     case_pages = [p for p in (site / "cases").glob("*/index.html") if p.parent.name != "page"]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())

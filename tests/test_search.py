@@ -207,6 +207,7 @@ def test_type_a_query_and_click_through(server, browser):
     ("澄清证名", "澄清正名"),
     ("雁塔县", "雁塔区"),            # a place with the wrong suffix
     ("免予问责", None),             # found exactly
+    ("高陵区免予问责", None),        # no case is both, but each word is right: 不予问责 is not offered
     ("火星探测", None),             # nothing near
 ])
 def test_a_query_one_homophone_off_offers_the_known_term(search_page, server, query, offered):

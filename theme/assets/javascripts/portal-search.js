@@ -126,15 +126,18 @@
   // 容错情形, …: staticCounts, in the page since the build): a stretch of it that differs from a value
   // in one Chinese character is offered as "您是不是要找", the value with the most cases first.
   // Substitutions only, of values of 3 or more characters: two-character words one character
-  // apart are mostly different words (招商, 招标). The query itself is never rewritten.
+  // apart are mostly different words (招商, 招标). A stretch that is itself a value is right as
+  // typed (免予问责 is never turned into 不予问责). The query itself is never rewritten.
   function suggestion(q) {
-    var chars = Array.from(halfWidth(q)), best = null, most = 0;
-    Object.keys(staticCounts).forEach(function (name) {
-      if (name === "年份") return;
+    var chars = Array.from(halfWidth(q)), best = null, most = 0, known = Object.create(null);
+    var names = Object.keys(staticCounts).filter(function (name) { return name !== "年份"; });
+    names.forEach(function (name) { Object.keys(staticCounts[name]).forEach(function (v) { known[v] = true; }); });
+    names.forEach(function (name) {
       Object.keys(staticCounts[name]).forEach(function (term) {
         var t = Array.from(term), n = staticCounts[name][term];
         if (t.length < 3 || n <= most || q.indexOf(term) >= 0) return;
         for (var i = 0; i + t.length <= chars.length; i++) {
+          if (known[chars.slice(i, i + t.length).join("")]) continue;
           var diff = 0, at = -1;
           for (var k = 0; k < t.length && diff < 2; k++) if (chars[i + k] !== t[k]) { diff++; at = k; }
           if (diff === 1 && CJK.test(chars[i + at]) && CJK.test(t[at])) {

@@ -520,7 +520,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             sorted((str(p), p.stat().st_mtime_ns) for p in theme)], ensure_ascii=False).encode()).hexdigest()
         shown = {"": frame}
         for page in self.pages:
-            shown[page.path] = hashlib.sha256((page.front_matter() + page.body).encode()).hexdigest()
+            shown[page.path] = page.digest
         previous, type(self).shown = type(self).shown, shown
         # a page that is no longer generated (its record broke or left) must not linger
         for gone in sorted(set(previous) - set(shown) - {""}):

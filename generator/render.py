@@ -132,8 +132,20 @@ class Page:
         return meta
 
     def front_matter(self) -> str:
+        return self._front_matter
+
+    # Kept on the page (it is immutable): a build asks twice, and the preview keeps pages between
+    # rebuilds (PageMemo), so an unchanged page's front matter and digest are not made again.
+    @cached_property
+    def _front_matter(self) -> str:
         front = "\n".join(f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in self.meta().items())
         return f"---\n{front}\n---\n"
+
+    @cached_property
+    def digest(self) -> str:
+        """Of all the page is (front matter and body): what the preview compares to decide whether
+        to write it again."""
+        return hashlib.sha256((self.front_matter() + self.body).encode()).hexdigest()
 
     def source(self) -> str:
         """The page as a Markdown file (front matter + raw HTML), for engines that read a folder."""

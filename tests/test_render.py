@@ -208,3 +208,16 @@ def test_the_preview_memo_follows_the_day(renders):
     renders["cases"].clear()
     Site([case(1)], CAT, TODAY + dt.timedelta(days=1)).pages(memo)
     assert renders["cases"] == ["XA-2024-001"]
+
+
+def test_a_pages_digest_covers_its_front_matter_and_body():
+    """The preview rewrites a page when its digest changes (mkdocs_plugin._skip_unchanged); the
+    digest is kept on the page, which the preview keeps between rebuilds."""
+    page = Page("cases/x.md", "标题", "<p>正文</p>", description="描述")
+    assert page.digest == Page("cases/x.md", "标题", "<p>正文</p>", description="描述").digest
+    others = [Page("cases/x.md", "标题", "<p>正文。</p>", description="描述"),
+              Page("cases/x.md", "标题二", "<p>正文</p>", description="描述"),
+              Page("cases/x.md", "标题", "<p>正文</p>", description="描述二"),
+              Page("cases/x.md", "标题", "<p>正文</p>", description="描述", lastmod=dt.date(2024, 1, 2))]
+    assert len({page.digest, *(p.digest for p in others)}) == 5
+    assert page.front_matter() is page.front_matter()  # made once

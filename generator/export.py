@@ -8,7 +8,8 @@ import datetime as dt
 import hashlib
 import io
 import json
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -17,6 +18,8 @@ from . import model
 from .fields import field_reference
 from .markdown import plain_line, shorten
 from .render import Site, case_url, last_updated
+
+T = TypeVar("T")
 
 
 def feed_ids(site_url: str | None, root: str) -> tuple[str, str]:
@@ -49,7 +52,28 @@ def record_json(c: model.Case, site_url: str | None = None) -> dict[str, Any]:
     return {"url": page_address(c, site_url), "last_updated": last_updated(c).isoformat(), **data}
 
 
-def cases_json(site: Site, site_url: str | None = None) -> str:
+@dataclass
+class ExportMemo:
+    """Each case's line of cases.json and row of cases.csv, kept from one build to the next (the
+    preview's) under the case's whole content and the site's address."""
+    json_lines: dict[tuple[bytes, str], str] = field(default_factory=dict)
+    csv_rows: dict[tuple[bytes, str], list[Any]] = field(default_factory=dict)
+
+
+def _per_case(site: Site, cases: list[model.Case], site_url: str | None, memo: dict[tuple[bytes, str], T] | None,
+              make: Callable[[model.Case], T]) -> list[T]:
+    """make(c) for each case; with `memo`, taken from it when the case and the address are the
+    same, and the memo left holding exactly these."""
+    if memo is None:
+        return [make(c) for c in cases]
+    keys = [(site.case_dumps[c.id], site_url or "") for c in cases]
+    out = [memo[k] if k in memo else make(c) for c, k in zip(cases, keys)]
+    memo.clear()
+    memo.update(zip(keys, out))
+    return out
+
+
+def cases_json(site: Site, site_url: str | None = None, memo: ExportMemo | None = None) -> str:
     cases = sorted(site.cases, key=lambda c: c.id)
     head = {
         "title": f"{site.root}容错纠错案例公开数据",
@@ -60,7 +84,9 @@ def cases_json(site: Site, site_url: str | None = None) -> str:
     }
     # One case per line. An indented dump goes through json's pure-Python encoder (5 s for 10,000
     # cases); each line here uses the C encoder, and the file stays readable and diffable.
-    lines = ",\n".join("    " + json.dumps(record_json(c, site_url), ensure_ascii=False, separators=(",", ":")) for c in cases)
+    lines = ",\n".join(_per_case(
+        site, cases, site_url, memo.json_lines if memo is not None else None,
+        lambda c: "    " + json.dumps(record_json(c, site_url), ensure_ascii=False, separators=(",", ":"))))
     return json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "cases": [\n' + lines + ("\n" if lines else "") + "  ]\n}\n"
 
 
@@ -148,13 +174,14 @@ def as_text_cell(value: Any) -> Any:
     return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
-def cases_csv(site: Site, site_url: str | None = None) -> bytes:
+def cases_csv(site: Site, site_url: str | None = None, memo: ExportMemo | None = None) -> bytes:
     """One row per public record; list fields joined with “；”. UTF-8 with BOM so Excel opens it."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
-    for c in sorted(site.cases, key=lambda c: c.id):
-        writer.writerow([as_text_cell(get(c, site_url)) for _, get in CSV_COLUMNS])
+    writer.writerows(_per_case(site, sorted(site.cases, key=lambda c: c.id), site_url,
+                               memo.csv_rows if memo is not None else None,
+                               lambda c: [as_text_cell(get(c, site_url)) for _, get in CSV_COLUMNS]))
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -281,11 +308,11 @@ def datapackage(site: Site, files: dict[str, bytes]) -> str:
     return json.dumps(package, ensure_ascii=False, indent=2) + "\n"
 
 
-def exports(site: Site, site_url: str | None = None) -> dict[str, bytes]:
-    """Files to write, by their path under the site root."""
+def exports(site: Site, site_url: str | None = None, memo: ExportMemo | None = None) -> dict[str, bytes]:
+    """Files to write, by their path under the site root. `memo`: the preview's (ExportMemo)."""
     files = {
-        "data/cases.json": cases_json(site, site_url).encode("utf-8"),
-        "data/cases.csv": cases_csv(site, site_url),
+        "data/cases.json": cases_json(site, site_url, memo).encode("utf-8"),
+        "data/cases.csv": cases_csv(site, site_url, memo),
         "data/schema.json": schema_json().encode("utf-8"),
         "feed.xml": feed_xml(site, site_url).encode("utf-8"),
     }

@@ -36,7 +36,7 @@ from . import mkdocs_macros
 from .cache import cache_path
 from .pipeline import run_check
 from .diagnostics import summary_line
-from .export import exports
+from .export import ExportMemo, exports
 from .index import SearchRecord, search_records
 from .parallel import lower_priority
 from .project import Project
@@ -441,10 +441,12 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     shown: ClassVar[dict[str, str]] = {}  # generated page → digest of what the last build wrote
     indexed: ClassVar[bool] = False
     memo: ClassVar[PageMemo] = PageMemo()  # the preview's generated pages, kept between rebuilds
+    export_memo: ClassVar[ExportMemo] = ExportMemo()  # and its open-data rows
 
     def on_startup(self, *, command, dirty):
         cls = type(self)
-        cls.serving, cls.dirty, cls.shown, cls.indexed, cls.memo = command == "serve", dirty, {}, False, PageMemo()
+        cls.serving, cls.dirty, cls.shown, cls.indexed = command == "serve", dirty, {}, False
+        cls.memo, cls.export_memo = PageMemo(), ExportMemo()
 
     def on_config(self, config):
         root = Path(config.config_file_path).resolve().parent
@@ -586,7 +588,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     def on_post_build(self, config):
         """Open data (JSON, CSV, schema, Atom feed), then the full-text index"""
         log.debug(f"portal: 页面框架套用 {self.shells.filled} 页，完整渲染 {self.shells.rendered} 页")
-        for rel_path, content in exports(self.site, config.site_url).items():
+        for rel_path, content in exports(self.site, config.site_url, self.export_memo if self.serving else None).items():
             target = Path(config.site_dir) / rel_path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)

@@ -465,7 +465,8 @@ class Site:
         return h
 
     @cached_property
-    def _case_dumps(self) -> dict[str, bytes]:
+    def case_dumps(self) -> dict[str, bytes]:
+        """Each case whole, as JSON by id: what the preview's kept output is looked up by."""
         return {c.id: c.model_dump_json().encode() for c in self.cases}  # JSON holds no raw NUL
 
     def case_keys(self) -> list[bytes]:
@@ -474,9 +475,9 @@ class Site:
         keys = []
         for c in self.cases:
             h = self._shared_digest.copy()
-            h.update(self._case_dumps[c.id])
+            h.update(self.case_dumps[c.id])
             for r in dict.fromkeys(c.related):
-                h.update(b"\0" + self._case_dumps.get(r, b""))
+                h.update(b"\0" + self.case_dumps.get(r, b""))
             keys.append(h.digest())
         return keys
 
@@ -490,7 +491,7 @@ class Site:
             h.update(repr((f.key, f.label, f.url, v.name, v.slug, v.url, v.title, sorted(v.detail.items()))).encode())
             h.update(box)
             for c in v.cases:
-                h.update(b"\0" + self._case_dumps[c.id])
+                h.update(b"\0" + self.case_dumps[c.id])
             keys.append(h.digest())
         return keys
 

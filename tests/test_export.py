@@ -240,3 +240,33 @@ def test_feed_ids_are_unique_to_the_deployment():
     other = Site(site.cases, dataclasses.replace(CAT, root="宝鸡市"), TODAY)
     assert not set(ids(None, other)[1]) & set(entries)
     assert ids("https://other.example/")[1][1] != ids("https://example.org/rongcuo/")[1][1]
+
+
+def test_the_previews_open_data_rebuilds_only_the_rows_of_changed_cases(monkeypatch):
+    """The preview keeps each case's cases.json line and cases.csv row (ExportMemo) under the case's
+    whole content and the site's address; the files are the same as without it."""
+    import generator.export as export
+
+    made = []
+    real = export.record_json
+    monkeypatch.setattr(export, "record_json", lambda c, url=None: made.append(c.id) or real(c, url))
+
+    def site(title=""):
+        cases = [CaseAdapter.validate_python(yaml.safe_load(base_record().replace("XA-2024-001", f"XA-2024-{i:03d}")))
+                 for i in (1, 2, 3)]
+        if title:
+            cases[1] = cases[1].model_copy(update={"title": title})
+        return Site(cases, CAT, TODAY)
+
+    memo = export.ExportMemo()
+    first = exports(site(), "https://example.gov.cn/", memo)
+    assert sorted(made) == ["XA-2024-001", "XA-2024-002", "XA-2024-003"] and len(memo.csv_rows) == 3
+    made.clear()
+    assert exports(site(), "https://example.gov.cn/", memo) == first and made == []
+    edited = exports(site("雁塔区某街道改过标题的一件案例"), "https://example.gov.cn/", memo)
+    assert made == ["XA-2024-002"]
+    assert edited == exports(site("雁塔区某街道改过标题的一件案例"), "https://example.gov.cn/")
+    assert "雁塔区某街道改过标题的一件案例" in edited["data/cases.csv"].decode("utf-8-sig")
+    made.clear()
+    exports(site("雁塔区某街道改过标题的一件案例"), "https://example.gov.cn/portal/", memo)  # another address: every url
+    assert len(made) == 3

@@ -17,7 +17,7 @@ from xml.sax.saxutils import quoteattr
 from . import model
 from .fields import field_reference
 from .markdown import plain_line, shorten
-from .render import Site, case_url, last_updated
+from .render import Site, case_url, kept, last_updated
 
 T = TypeVar("T")
 
@@ -62,15 +62,11 @@ class ExportMemo:
 
 def _per_case(site: Site, cases: list[model.Case], site_url: str | None, memo: dict[tuple[bytes, str], T] | None,
               make: Callable[[model.Case], T]) -> list[T]:
-    """make(c) for each case; with `memo`, taken from it when the case and the address are the
-    same, and the memo left holding exactly these."""
+    """make(c) for each case; with `memo`, kept from the last build when the case and the site's
+    address are the same (render.kept)."""
     if memo is None:
         return [make(c) for c in cases]
-    keys = [(site.case_dumps[c.id], site_url or "") for c in cases]
-    out = [memo[k] if k in memo else make(c) for c, k in zip(cases, keys)]
-    memo.clear()
-    memo.update(zip(keys, out))
-    return out
+    return kept(memo, [(site.case_dumps[c.id], site_url or "") for c in cases], cases, lambda todo: [make(c) for c in todo])
 
 
 def cases_json(site: Site, site_url: str | None = None, memo: ExportMemo | None = None) -> str:

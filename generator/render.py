@@ -25,6 +25,7 @@ from .markdown import plain_line, protect, render_md, render_text, shorten
 from .parallel import chunks, fork_map
 
 T = TypeVar("T")
+K = TypeVar("K")
 PAGE_SIZE = 50
 
 DOMAIN_SLUGS = dict(zip(model.DOMAINS, (
@@ -91,6 +92,17 @@ class Headings:
 
 def batch_anchor(name: str) -> str:
     return "batch-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+
+
+def kept(memo: dict[K, T], keys: list[K], items: list[Any], make: Callable[[list[Any]], list[T]]) -> list[T]:
+    """The result for each item: from `memo` where its key is there, else from make() (called once,
+    on the missing items, in order); the memo is left holding exactly these results, so what an
+    edit made obsolete does not pile up in a long-running preview."""
+    fresh = iter(make([x for x, k in zip(items, keys) if k not in memo]))
+    out = [memo[k] if k in memo else next(fresh) for k in keys]
+    memo.clear()
+    memo.update(zip(keys, out))
+    return out
 
 
 @dataclass
@@ -435,16 +447,9 @@ class Site:
 
     def _memoized(self, memo: dict[bytes, T] | None, keys: Callable[[], list[bytes]], items: list[Any],
                   fn: Callable[[int, int], list[T]], threshold: int) -> list[T]:
-        """fn over items (forked, see forked). With `memo`, an item whose key is in it is taken from
-        it instead, and the memo is left holding exactly this build's results."""
-        if memo is None:
-            return self._fork_over(fn, items, threshold)
-        ks = keys()
-        fresh = iter(self._fork_over(fn, [x for x, k in zip(items, ks) if k not in memo], threshold))
-        out = [memo[k] if k in memo else next(fresh) for k in ks]
-        memo.clear()
-        memo.update(zip(ks, out))
-        return out
+        """fn over items (forked, see forked), through `memo` when there is one (kept)."""
+        make = lambda todo: self._fork_over(fn, todo, threshold)  # noqa: E731
+        return make(items) if memo is None else kept(memo, keys(), items, make)
 
     def _fork_over(self, fn: Callable[[int, int], list[T]], items: list[Any], threshold: int) -> list[T]:
         self._work = items  # what fn's slices index, in the forked workers too

@@ -134,6 +134,8 @@ class PagefindJob:
             with interrupts_held():
                 self.docs = Path(tempfile.mkdtemp(prefix="portal-search-", dir=scratch_folder(docs)))
                 self.temporary.append(self.docs)
+                # always a new, empty folder: Pagefind keeps any hash-named file it finds there
+                # instead of writing its own, and a 7-hex-digit name can collide (README)
                 self.staging = Path(tempfile.mkdtemp(prefix="portal-pagefind-")) / "pagefind"
                 self.temporary.append(self.staging.parent)
             for url, doc in docs:

@@ -290,7 +290,8 @@ def cold_query(site: Path, query: str) -> dict:
         # a file from the browser's cache (the worker's copy of what the page prefetched) has a
         # small negative "body size" (no body, less its headers): it did not cross the network
         if "/pagefind/" in r.url and r.request.sizes()["responseBodySize"] > 0:
-            fetched.append((r.url.split("/pagefind/")[1], len(r.body()), r.request.sizes()["responseBodySize"],
+            # named within the index folder (<site>/pagefind/<digest>/)
+            fetched.append((r.url.split("/pagefind/")[1].split("/", 1)[1], len(r.body()), r.request.sizes()["responseBodySize"],
                             r.request.timing["startTime"]))
 
     try:

@@ -111,7 +111,14 @@ class PagefindJob:
     `kept`: a folder where the last index is kept with the digest of everything it was made from
     (Pagefind's version, its options, every document). When nothing of that changed, as after
     editing only hand-written pages or the theme, the kept index is reused (see _link_tree)
-    instead of rebuilt."""
+    instead of rebuilt.
+
+    The index goes into a folder named after that digest (`version`), <site>/pagefind/<version>/:
+    Pagefind names its files after only 7 hex digits of a hash, so between two builds one name can
+    come to hold other content, and a browser or a CDN that cached the old file would show it in
+    search results, a withdrawn case's excerpt among them (README). Under a folder that changes
+    whenever any document does, one URL always holds one content, and the files' names, and so
+    what a search downloads, stay as short as Pagefind makes them."""
 
     FLAGS = ["--include-characters", "-"]
 
@@ -124,6 +131,7 @@ class PagefindJob:
         for url, doc in docs:
             h.update(f"{len(url)}:{url}{len(doc)}:".encode() + doc)
         self.digest, self.kept = h.hexdigest(), kept
+        self.version = self.digest[:16]
         self.proc: subprocess.Popen | None = None
         self.temporary: list[Path] = []
         self.reuse = kept is not None and _kept_digest(kept) == self.digest
@@ -153,9 +161,11 @@ class PagefindJob:
             raise
 
     def finish(self, output: Path) -> None:
-        """Wait for Pagefind and put its index at `output`; RuntimeError if it failed."""
+        """Wait for Pagefind and put its index at `output`/<version>, the only thing in `output`;
+        RuntimeError if it failed."""
         if self.reuse:
-            _link_tree(self.kept / "index", output)  # type: ignore[operator]
+            shutil.rmtree(output, ignore_errors=True)
+            _link_tree(self.kept / "index", output / self.version)  # type: ignore[operator]
             return
         assert self.proc is not None
         try:
@@ -168,9 +178,10 @@ class PagefindJob:
                 for f in self.staging.glob(unused):
                     f.unlink()
             shutil.rmtree(output, ignore_errors=True)
-            shutil.move(str(self.staging), str(output))
+            output.mkdir(parents=True)
+            shutil.move(str(self.staging), str(output / self.version))
             if self.kept is not None:
-                _keep(output, self.kept, self.digest)
+                _keep(output / self.version, self.kept, self.digest)
         finally:
             self.cancel()
 
@@ -263,9 +274,17 @@ def _cancel_unfinished() -> None:
         job.cancel()
 
 
-def write_pagefind(records: list[SearchRecord], output: Path, kept: Path | None = None) -> None:
-    """Index the records into `output` and wait (see PagefindJob)."""
-    PagefindJob(records, kept).finish(output)
+def write_pagefind(records: list[SearchRecord], output: Path, kept: Path | None = None) -> Path:
+    """Index the records into a folder under `output`, wait, and return that folder (see PagefindJob)."""
+    job = PagefindJob(records, kept)
+    job.finish(output)
+    return output / job.version
+
+
+def index_folder(output: Path) -> Path | None:
+    """The index under <site>/pagefind (see PagefindJob.finish); None without one."""
+    found = [p for p in output.iterdir() if p.is_dir()] if output.is_dir() else []
+    return found[0] if len(found) == 1 else None
 
 
 def meta_files(index: Path) -> list[str]:
@@ -322,8 +341,10 @@ def _search_document(r: SearchRecord) -> str:
 
 
 SHELL_TEMPLATE = "portal/shell.html"
-# theme/main.html: the link to Pagefind's meta file, named after the build (_name_meta_files)
+# theme/main.html: the link to Pagefind's meta file, named after the build, and the index
+# folder's name in the search page's links and script (_name_meta_files)
 META_LINK = re.compile(r'<link rel="prefetch" href="([^"]*)PAGEFIND-META">')
+INDEX_FOLDER = "PAGEFIND-INDEX"
 
 
 def _read_generated(page, generated: Page, config) -> None:
@@ -606,17 +627,19 @@ class PortalPlugin(BasePlugin[PortalConfig]):
             finally:
                 self.index_job = None
             type(self).indexed = True
-        self._name_meta_files(Path(config.site_dir) / "pagefind")
+        self._name_meta_files(index_folder(Path(config.site_dir) / "pagefind"))
         drop_unused_theme_files(Path(config.site_dir), config.plugins)
 
-    def _name_meta_files(self, index: Path) -> None:
-        """The search page prefetches Pagefind's meta file, whose name is known only now that the
-        index is written (the page was written while Pagefind ran): the placeholder in the theme's
-        link becomes that name. Without an index the link goes."""
-        names = meta_files(index)
+    def _name_meta_files(self, index: Path | None) -> None:
+        """The search page loads Pagefind from the index folder and prefetches its meta file, whose
+        names are known only now that the index is written (the page was written while Pagefind
+        ran): the placeholders in the theme become those names. Without an index the links go."""
+        names = meta_files(index) if index is not None else []
         for path in self.search_pages:
             text = path.read_text(encoding="utf-8")
             named = META_LINK.sub(lambda m: "".join(f'<link rel="prefetch" href="{m[1]}{n}">' for n in names), text)
+            if index is not None:
+                named = named.replace(INDEX_FOLDER, index.name)
             if named != text:
                 path.write_text(named, encoding="utf-8")
 

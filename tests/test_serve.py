@@ -83,7 +83,7 @@ def test_broken_record_shows_a_banner_and_the_preview_keeps_running(served):
     assert "（已更正）" in fetch(base + "cases/")[1]  # the listing that shows it was rebuilt too
     assert "（已更正）" in fetch(base + "regions/yanta/")[1]  # and its region's (kept pages are by content)
     # the search page names Pagefind's meta file in the preview too, after rebuilds without a new index
-    meta = re.search(r'<link rel="prefetch" href="\.\./(pagefind/pagefind\.[^"]+\.pf_meta)">', fetch(base + "search/")[1])
+    meta = re.search(r'<link rel="prefetch" href="\.\./(pagefind/[0-9a-f]{16}/pagefind\.[^"]+\.pf_meta)">', fetch(base + "search/")[1])
     assert meta
     with urllib.request.urlopen(base + meta[1], timeout=5) as r:  # binary: not fetch()
         assert r.status == 200 and r.read(2) == b"\x1f\x8b"

@@ -72,21 +72,24 @@ def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monke
     real_popen = subprocess.Popen
     monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: runs.append(cmd) or real_popen(cmd, **kw))
     kept = tmp_path / "kept"
-    for name in ("a", "b"):
-        mkdocs_plugin.write_pagefind(records, tmp_path / name, kept)
+    a, b = (mkdocs_plugin.write_pagefind(records, tmp_path / name, kept) for name in ("a", "b"))
     assert len(runs) == 1
-    first = tree_digest(tmp_path / "a")
-    assert tree_digest(tmp_path / "b") == first
+    assert a.name == b.name and [p.name for p in (tmp_path / "b").iterdir()] == [a.name]
+    first = tree_digest(a)
+    assert tree_digest(b) == first
     assert any(k.startswith("fragment/") for k in first)
     # on one file system the kept index and the sites share their files (hard links) ...
     fragment = next(k for k in first if k.startswith("fragment/"))
-    assert (tmp_path / "b" / fragment).stat().st_ino == (kept / "index" / fragment).stat().st_ino
+    assert (b / fragment).stat().st_ino == (kept / "index" / fragment).stat().st_ino
     changed = [dataclasses.replace(records[0], content=records[0].content + " 新词"), *records[1:]]
-    mkdocs_plugin.write_pagefind(changed, tmp_path / "c", kept)
+    c = mkdocs_plugin.write_pagefind(changed, tmp_path / "c", kept)
     assert len(runs) == 2
-    assert tree_digest(tmp_path / "c") != first
+    assert tree_digest(c) != first
+    # another index, another folder: no URL of the first index holds other content now (a file
+    # that Pagefind names the same in both may differ: its names are 7 hex digits of a hash)
+    assert c.name != a.name and mkdocs_plugin.index_folder(tmp_path / "c") == c
     # ... and replacing the kept index changes nothing in the sites made from it
-    assert tree_digest(tmp_path / "a") == tree_digest(tmp_path / "b") == first
+    assert tree_digest(a) == tree_digest(b) == first
 
 
 def test_kept_index_is_copied_across_file_systems(tmp_path, monkeypatch):
@@ -197,7 +200,7 @@ def test_a_job_without_room_in_ram_writes_its_documents_to_the_temporary_folder(
     try:
         assert job.docs.parent == tmp_path
         job.finish(tmp_path / "index")
-        assert (tmp_path / "index" / "pagefind.js").is_file()
+        assert (tmp_path / "index" / job.version / "pagefind.js").is_file()
     finally:
         job.cancel()
 

@@ -184,7 +184,7 @@ def test_build_is_deterministic(built, tmp_path, monkeypatch):
     first, second = tree_digest(built / "site"), tree_digest(again)
     assert first == second
     for part in ("index/", "fragment/", "filter/", "pagefind-entry.json"):
-        assert any(k.startswith("pagefind/" + part) for k in first), part
+        assert any(re.match(f"pagefind/[0-9a-f]{{16}}/{part}", k) for k in first), part
 
 
 def test_the_site_does_not_change_with_the_day_it_is_built(built, tmp_path):
@@ -507,7 +507,12 @@ def test_the_search_page_asks_early_for_files_the_site_has(built):
     page = (site / "search/index.html").read_text(encoding="utf-8")
     asked = re.findall(r'<link rel="(?:modulepreload|prefetch)" href="([^"]+)">', page)
     assert len(asked) == 4, asked
-    assert [a for a in asked if re.fullmatch(r"\.\./pagefind/pagefind\.und_[0-9a-f]{11}\.pf_meta", a)], asked
+    assert [a for a in asked if re.fullmatch(r"\.\./pagefind/[0-9a-f]{16}/pagefind\.und_[0-9a-f]{11}\.pf_meta", a)], asked
+    # all from the one index folder, which the script loads Pagefind from too
+    folder = re.fullmatch(r"\.\./pagefind/([0-9a-f]{16})/.*", asked[0])[1]
+    assert all(a.startswith(f"../pagefind/{folder}/") for a in asked), asked
+    assert f'data-index="{folder}"' in page and [p.name for p in (site / "pagefind").iterdir()] == [folder]
     missing = [href for href in asked if not (site / "search" / href).resolve().is_file()]
     assert not missing, missing
-    assert re.search(r'<head>.*<script src="../assets/javascripts/portal-search.js" async>.*</head>', page, re.S)
+    assert re.search(r'<head>.*<script src="../assets/javascripts/portal-search.js" async data-index="[0-9a-f]{16}">.*</head>',
+                     page, re.S)

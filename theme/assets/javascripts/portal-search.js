@@ -387,7 +387,9 @@
   // 10,000 cases instead of 0.2 s). The pieces need no cutting, so it starts under "und".
   // data-no-index: the archive has no public case yet, so the build made no index (ui() says so)
   var noIndex = script.hasAttribute("data-no-index");
-  var started = noIndex ? Promise.reject(new Error("no index")) : import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
+  // data-index: the folder the build put the index in, named after what it indexes (README)
+  var pagefindJs = "pagefind/" + script.getAttribute("data-index") + "/pagefind.js";
+  var started = noIndex ? Promise.reject(new Error("no index")) : import(new URL(pagefindJs, root).href).then(function (pf) {
     pagefind = pf;
     var html = document.documentElement, lang = html.getAttribute("lang");
     return pagefind.options({ baseUrl: "/", excerptLength: 40 }).then(function () {

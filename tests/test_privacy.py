@@ -117,6 +117,43 @@ def test_a_name_after_a_role_is_found(text, name):
     assert found(text) == [("E305", name)]
 
 
+# A name before the title it is addressed by, in a short biography, or after a role and a copula.
+# (Before: only a name after a title or before 同志 was found; "经王海涛局长同意" passed.)
+@pytest.mark.parametrize("text, name", [
+    ("经王海涛局长签字同意", "王海涛"),
+    ("王小明副局长表示同意", "王小明"),
+    ("住建局李建国副局长带队", "李建国"),
+    ("李明副主任在会上说", "李明"),
+    ("、赵大海书记主持", "赵大海"),
+    ("欧阳明辉副书记", "欧阳明辉"),
+    ("李建国（时任区住建局局长）同意先行拨付", "李建国"),
+    ("李建国，男，1975年出生", "李建国"),
+    ("向王芳（女，汉族）了解情况", "王芳"),  # the particle 向 is no part of the name
+    ("经办人为王小明。", "王小明"),
+    ("举报人是王芳，", "王芳"),
+    ("负责人系张伟。", "张伟"),
+    ("副局长李建国（时任分管副局长）", "李建国"),  # two patterns, one finding
+])
+def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
+    assert found(text) == [("E305", name)]
+    start = text.index(name)
+    assert [(h.start, h.end) for h in scan_text(text)] == [(start, start + len(name))]
+
+
+# A unit, an abbreviated unit ("文旅局长" is the head of 文旅局) or a title's own prefix before a
+# title; an anonymised name; a copula before an ordinary word.
+@pytest.mark.parametrize("text", [
+    "区文旅局长参加", "经安监局长同意", "对农业局长", "区武装部长", "周至县长", "工程项目经理", "公司车间主任",
+    "王副局长", "王常务副局长", "由分管副局长同意", "村党支部书记", "镇党委书记", "局办公室主任",
+    "高新区管委会主任", "和平村村主任", "金融办主任", "安监站站长", "商务局局长", "经开区管委会副主任",
+    "李某（男，时任副局长）", "王某某（时任镇党委书记）", "欧阳某局长", "张某甲副主任",
+    "当事人（男，1975年出生）", "当事人系党员", "负责人为保障工期", "举报人为匿名",
+    "经街道办事处副主任审批同意后", "由第一书记带领驻村工作队", "村支书和村主任主动垫资",
+])
+def test_units_and_titles_before_a_title_are_not_names(text):
+    assert found(text) == []
+
+
 # 向 (towards), 曾 (once), 常 (often) and a party's 陈述 and 申辩 start with a surname: after a
 # title or a role they are words, not names (before: "副局长向组织说明情况" was a full name "向组织")
 @pytest.mark.parametrize("text", [
@@ -183,7 +220,8 @@ def test_scanning_hostile_text_is_linear():
     each blank line by the link-target pattern (0.8 s); 300,000 would take minutes. Run apart, so
     that a regression fails on the timeout instead of stalling the suite."""
     code = ("from generator.privacy import scan_text\n"
-            "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋'):\n"
+            "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋',"
+            "          '王小明局长', '李某（男，', '经王', '王小明（时任'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")

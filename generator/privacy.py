@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Iterator
 
 
 @dataclass(frozen=True)
@@ -117,17 +117,19 @@ _AFTER = (r"(?=$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name
 _NAME_AFTER_TITLE = re.compile(
     rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
-_NAME_BEFORE_COMRADE = re.compile(rf"(?<!{_HAN})(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}})同志")
 # A name before the title it is addressed by ("经王小明副局长同意", "李建国书记表示"). Only after a
 # non-Han character, a particle or the last character of a unit's name ("住建局李建国副局长"), so
 # that words inside a phrase ("工程项目经理": 程项目) are not read as names. A bare "<org>长" title
 # also ends an abbreviated unit ("文旅局长", "安监局长"): there the name must have three characters.
-_GIVEN = r"(?:(?![副总某])[\u4e00-\u9fff])"
+_GIVEN = r"(?:(?![副总某等])[\u4e00-\u9fff])"
 _ORG_TITLES = ("局长", "处长", "科长", "厅长", "县长", "区长", "市长", "镇长", "乡长", "村长", "站长", "所长",
                "队长", "组长", "院长", "校长", "部长", "社长", "会长")
 _PERSON_TITLES = ("书记", "主任", "经理", "董事长", "主席", "秘书长", "支书")
 _UNIT_ENDS = "局委部办处科村镇区县市所站队组司厅院校会社乡街厂室心"
 _BEFORE_NAME = rf"(?:(?<!{_HAN})|(?<=[经由对向和与及同跟给被把将请让派据称是为即系{_UNIT_ENDS}]))"
+# "张伟同志", "对张伟同志", "张伟等3名同志"
+_NAME_BEFORE_COMRADE = re.compile(
+    rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})(?:等?[\d一二三四五六七八九十两]+名|等)?同志")
 _NAME_BEFORE_TITLE = re.compile(
     rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})"
     rf"(?P<title>(?:副|常务副|总)(?:{'|'.join(_ORG_TITLES + _PERSON_TITLES)})|{'|'.join(_ORG_TITLES + _PERSON_TITLES)})")
@@ -158,7 +160,7 @@ _NOT_NAMES = {
     # what a party does in a disciplinary procedure (听取当事人陈述和申辩)
     "陈述", "申辩", "申诉", "申明", "符合",
     # a workshop's head (车间主任) and other words before a title
-    "车间", "何时",
+    "车间", "何时", "全党",
 }
 
 
@@ -251,23 +253,50 @@ def scan_numbers(text: str) -> list[Hit]:
 _NAME_HINT = re.compile(rf"{_TITLE_ALT}|同志|姓名")
 # a separate search: a character class in the alternation above made it six times slower
 _SEX_HINT = re.compile(r"[男女][，,、)）]")
-# Words that a particle before a surname forms with it: "向王芳（女，" is 王芳
+# Particles that may stand right before a name; "向王芳（女，" is 王芳. Three are also surnames, but
+# before a word and a title they are the particle far more often ("和教育局长", "向有关同志"), so a
+# name found before a title or 同志 never starts with one (于海洋同志 goes unnoticed).
 _PARTICLES = "向于和与对由经被将把给同跟及"
+# The names listed with a found one: "对张伟、王芳等3名同志", "经办人张伟、王芳签字"
+_LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})、")
+_LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
+_BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _LIST_BEFORE, _LIST_AFTER)
 
 
 def _plausible_name(m: re.Match[str]) -> str | None:
-    """The name a before-pattern found, or None where the match is a word or a unit after all."""
+    """The name a pattern found, or None where the match is a word or a unit after all."""
     name = m.group("name")
-    if name[0] in _PARTICLES and len(name) == 3 and re.match(_SURNAME, name[1:]):
-        name = name[1:]
-    surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
-    given = name[len(surname):]
-    if name[-1] in _UNIT_ENDS or given == "常务":
-        return None
-    title = m.groupdict().get("title")
-    if title in _ORG_TITLES and len(given) < 2:  # "文旅局长" is the head of 文旅局
+    if m.re in _BEFORE_PATTERNS:
+        if name[0] in _PARTICLES:
+            if len(name) < 3 or not re.match(_SURNAME, name[1:]):
+                return None
+            name = name[1:]
+        surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
+        given = name[len(surname):]
+        if name[-1] in _UNIT_ENDS or given == "常务":
+            return None
+        if m.groupdict().get("title") in _ORG_TITLES and len(given) < 2:  # "文旅局长" heads 文旅局
+            return None
+    if name[:2] in _NOT_NAMES or "某" in name:
         return None
     return name
+
+
+def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The names in a list joined by 、 with the name at text[start:end], nearest first."""
+    while start > 0 and text[start - 1] == "、":
+        m = next((m for pos in range(max(0, start - 5), start - 2)
+                  if (m := _LIST_BEFORE.fullmatch(text, pos, start))), None)
+        if m is None:
+            break
+        yield m
+        start = m.start("name")
+    while end < len(text) and text[end] == "、":
+        m = _LIST_AFTER.match(text, end)
+        if m is None:
+            break
+        yield m
+        end = m.end("name")
 
 
 def scan_names(text: str) -> list[Hit]:
@@ -275,22 +304,26 @@ def scan_names(text: str) -> list[Hit]:
     # every name pattern needs one of these (str.find first: faster than any regular expression)
     if not (_NAME_HINT.search(text) or (("男" in text or "女" in text) and _SEX_HINT.search(text))):
         return hits
-    seen: set[tuple[int, int]] = set()  # one name can fit two patterns ("局长李建国（时任…")
+    seen: set[int] = set()  # where found names end: one name can fit two patterns ("局长李建国（时任…")
+
+    def add(m: re.Match[str]) -> bool:
+        name = _plausible_name(m)
+        end = m.end("name")
+        if name is None or end in seen:
+            return False
+        seen.add(end)
+        surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
+        hits.append(Hit("E305", end - len(name), end, name,
+                        f"疑似完整人名 “{name}”：应匿名写作 “{surname}某”；若这是对象本人且官方已公开其全名，"
+                        "请设 subject.named: true 并在 sources 中注明出处"))
+        return True
+
     for rx in (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY):
         for m in rx.finditer(text):
-            name = m.group("name")
-            if rx in (_NAME_BEFORE_TITLE, _NAME_BIOGRAPHY):
-                name = _plausible_name(m) or ""
-            if not name or name[:2] in _NOT_NAMES or "某" in name:
-                continue
-            end = m.end("name")
-            if (end - len(name), end) in seen:
-                continue
-            seen.add((end - len(name), end))
-            surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
-            hits.append(Hit("E305", end - len(name), end, name,
-                            f"疑似完整人名 “{name}”：应匿名写作 “{surname}某”；若这是对象本人且官方已公开其全名，"
-                            "请设 subject.named: true 并在 sources 中注明出处"))
+            if add(m):
+                for listed in _listed_with(text, m.start("name"), m.end("name")):
+                    if not add(listed):
+                        break
     return sorted(hits, key=lambda h: h.start)
 
 

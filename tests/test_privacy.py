@@ -133,11 +133,26 @@ def test_a_name_after_a_role_is_found(text, name):
     ("举报人是王芳，", "王芳"),
     ("负责人系张伟。", "张伟"),
     ("副局长李建国（时任分管副局长）", "李建国"),  # two patterns, one finding
+    ("对张伟同志予以容错", "张伟"),  # before: 同志 only counted after a non-Han character
+    ("张伟等3名同志", "张伟"),
 ])
 def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     assert found(text) == [("E305", name)]
     start = text.index(name)
     assert [(h.start, h.end) for h in scan_text(text)] == [(start, start + len(name))]
+
+
+# Every name of a list joined by 、 with a found one, in either direction
+@pytest.mark.parametrize("text, names", [
+    ("对张伟、王芳等3名同志予以容错", ["张伟", "王芳"]),
+    ("由张伟、王芳、赵丽三名同志负责", ["张伟", "王芳", "赵丽"]),
+    ("经办人张伟、王芳签字", ["张伟", "王芳"]),
+    ("局长王小明、副局长李建国", ["王小明", "李建国"]),
+    ("举报人王芳、单位负责人", ["王芳"]),
+    ("王某、李某等3名同志", []),
+])
+def test_every_name_of_a_list_is_found(text, names):
+    assert found(text) == [("E305", n) for n in names]
 
 
 # A unit, an abbreviated unit ("文旅局长" is the head of 文旅局) or a title's own prefix before a
@@ -149,6 +164,8 @@ def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     "李某（男，时任副局长）", "王某某（时任镇党委书记）", "欧阳某局长", "张某甲副主任",
     "当事人（男，1975年出生）", "当事人系党员", "负责人为保障工期", "举报人为匿名",
     "经街道办事处副主任审批同意后", "由第一书记带领驻村工作队", "村支书和村主任主动垫资",
+    # 和, 向 and 于 are surnames, but before a word and a title they are particles
+    "，和教育局长一起", "向有关同志了解", "和其他同志", "于全体同志", "全党同志", "纪委同志",
 ])
 def test_units_and_titles_before_a_title_are_not_names(text):
     assert found(text) == []

@@ -47,6 +47,8 @@ def test_check_digits():
     ("五栋三单元", "E306"),
     ("小寨东路 12 号 3 栋 2 单元 501 室", "E306"),
     ("住在 3 号楼", "E306"),
+    ("住在翠华小区12-3-501", "E306"),  # building-unit-flat after an estate's name
+    ("家住东街村3组15号", "E306"),  # a village group's house number
     ("<b>粗体</b>", "E401"),
     ("<img src=x onerror=alert(1)>", "E401"),
     ("<!-- 注释 -->", "E401"),
@@ -81,6 +83,7 @@ def test_detects(text, code):
     "第三单元测验",
     "2023-05-01 至 2023-06-30",
     "2016 2017 2018 2019 2020 年连续开展",  # years in a row are not a card number
+    "翠华小区2023-05-01起", "该小区2-3号地块", "党员活动中心组1号文件",
 ])
 def test_does_not_flag_honest_text(text):
     assert found(text) == []
@@ -238,7 +241,7 @@ def test_scanning_hostile_text_is_linear():
     that a regression fails on the timeout instead of stalling the suite."""
     code = ("from generator.privacy import scan_text\n"
             "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋',"
-            "          '王小明局长', '李某（男，', '经王', '王小明（时任'):\n"
+            "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")

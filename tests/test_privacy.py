@@ -47,6 +47,8 @@ def test_check_digits():
     ("五栋三单元", "E306"),
     ("小寨东路 12 号 3 栋 2 单元 501 室", "E306"),
     ("住在 3 号楼", "E306"),
+    ("手机13800138000元", "E302"),  # after 手机 a phone all the same
+    ("电话13800138000.", "E302"),
     ("住在翠华小区12-3-501", "E306"),  # building-unit-flat after an estate's name
     ("家住东街村3组15号", "E306"),  # a village group's house number
     ("<b>粗体</b>", "E401"),
@@ -84,6 +86,7 @@ def test_detects(text, code):
     "2023-05-01 至 2023-06-30",
     "2016 2017 2018 2019 2020 年连续开展",  # years in a row are not a card number
     "翠华小区2023-05-01起", "该小区2-3号地块", "党员活动中心组1号文件",
+    "累计投入13800138000元", "共13912345678人次",  # an amount or a count, not a phone
 ])
 def test_does_not_flag_honest_text(text):
     assert found(text) == []

@@ -164,7 +164,10 @@ _NOT_NAMES = {
     # what a party does in a disciplinary procedure (听取当事人陈述和申辩)
     "陈述", "申辩", "申诉", "申明", "符合",
     # a workshop's head (车间主任) and other words before a title
-    "车间", "何时", "全党",
+    "车间", "何时", "全党", "高级", "党内", "党政", "农村",
+    # who a 同志 is in a case text: 纪检同志, 包抓同志, 全省同志
+    "纪检", "包抓", "包联", "包片", "包村", "包户", "包保", "全国", "全省", "全市", "全县", "全区", "全镇", "全乡",
+    "全村", "全局", "全系", "全军", "全民",
 }
 
 

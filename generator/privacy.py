@@ -264,6 +264,8 @@ _SEX_HINT = re.compile(r"[男女][，,、)）]")
 # before a word and a title they are the particle far more often ("和教育局长", "向有关同志"), so a
 # name found before a title or 同志 never starts with one (于海洋同志 goes unnoticed).
 _PARTICLES = "向于和与对由经被将把给同跟及"
+# A surname that far more often begins a unit's or a body's name before a title: 党支部, 党建, 党群
+_UNIT_SURNAMES = "党"
 # The names listed with a found one: "对张伟、王芳等3名同志", "经办人张伟、王芳签字"
 _LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})、")
 _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
@@ -280,7 +282,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             name = name[1:]
         surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
         given = name[len(surname):]
-        if name[-1] in _UNIT_ENDS or given == "常务":
+        if name[-1] in _UNIT_ENDS or given == "常务" or surname in _UNIT_SURNAMES:
             return None
         if m.groupdict().get("title") in _ORG_TITLES and len(given) < 2:  # "文旅局长" heads 文旅局
             return None

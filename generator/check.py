@@ -276,10 +276,12 @@ def _walk_scalars(node: Node, loc: tuple = ()) -> Iterable[tuple[tuple, Node]]:
 
 
 def scan_document(doc: Document, names: bool = True, own_name: str = "",
-                  allows: list[tuple[str, str]] | None = None) -> None:
+                  allows: list[tuple[str, str]] | None = None, places: Iterable[str] = ()) -> None:
     """Privacy and markup findings in every text value. `own_name`: the public name of a subject
     whose full name an official source has published (subject.named): a name found in it is that
-    subject's; any other name (a whistle-blower's, a colleague's) is still reported."""
+    subject's; any other name (a whistle-blower's, a colleague's) is still reported. `places`: the
+    catalog's regions; a "name" that begins one is the region's short form ("周至副县长": 周至县)."""
+    places = [p for p in places if len(p) >= 2]
     if doc.root is None:
         return
     for loc, node in _walk_scalars(doc.root):
@@ -289,6 +291,8 @@ def scan_document(doc: Document, names: bool = True, own_name: str = "",
         hits = apply_allow(text, scan_text(text, names=names), allows or [])
         if own_name:
             hits = [h for h in hits if not (h.code == "E305" and h.text in own_name)]
+        if places:
+            hits = [h for h in hits if not (h.code == "E305" and any(p.startswith(h.text) for p in places))]
         shown_html = False
         shown = []
         for h in sorted(hits, key=lambda h: h.start):
@@ -603,7 +607,8 @@ def check_record(doc: Document, catalogs: Catalogs, today: dt.date, stem: str) -
     RecordRules(doc, catalogs, today).run(stem)
     display = _get(doc.data, "subject", "display")
     named = _get(doc.data, "subject", "named") is True and isinstance(display, str)
-    scan_document(doc, own_name=display if named else "", allows=allows_of(doc.data))
+    scan_document(doc, own_name=display if named else "", allows=allows_of(doc.data),
+                  places=[catalogs.root, *catalogs.region_names])
     return case if doc.ok else None
 
 

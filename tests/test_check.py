@@ -87,6 +87,16 @@ def test_a_named_subject_allows_only_its_own_name(tmp_path):
     assert d.code == "E305" and "王芳" in d.message
 
 
+def test_a_regions_short_name_before_a_title_is_no_person(tmp_path):
+    """周至 before 副县长 is 周至县's short name (a region of the catalog), not a person called 周至;
+    a person's full name before the same title is still an error."""
+    place = base_record().replace("summary: 事件经过。", "summary: 经周至副县长和高陵副区长同意后实施。")
+    assert found(check_text(tmp_path, place)) == []
+    person = base_record().replace("summary: 事件经过。", "summary: 经周建国副县长同意后实施。")
+    [d] = check_text(tmp_path, person).diagnostics
+    assert d.code == "E305" and "周建国" in d.message
+
+
 def test_scheduled_record_is_a_note_not_an_error(tmp_path):
     text = base_record().replace("published: 2024-03-01", "published: 2027-01-01")
     result = check_text(tmp_path, text)

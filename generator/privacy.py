@@ -71,7 +71,9 @@ _MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)\s?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{
 _LANDLINE = re.compile(
     r"(?<![0-9])(?:[(（]0\d{2,3}[)）]\s?|(?:(?:\+|00)\s?86[\s\-]?)?0\d{2,3}[\s\-]?)[2-9]\d{2,3}[\s\-]?\d{4}(?![0-9])"
 )
-_PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|联系方式|号码)[：:\s]*(\d[\d\s\-]{5,}\d)")
+_PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|联系方式|号码)[：:\s]*(?:为|是)?[：:\s]*(\d[\d\s\-]{5,}\d)")
+# the same number in Chinese numerals ("手机一三八零零一三八零零零", 幺 for one as it is read out)
+_PHONE_WORDS = re.compile(r"(?:电话|手机|座机|联系方式|号码)[：:\s]*(?:为|是)?[：:\s]*([零〇一二三四五六七八九幺](?:[\s\-]?[零〇一二三四五六七八九幺]){6,11})")
 # The local part is at most 64 characters (RFC 5321): unbounded, a long run such as "a-a-a-…" was
 # scanned to its end from each of its characters (20,000 took 0.9 s; a record may hold 1 MiB).
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -397,6 +399,10 @@ def _scan(text: str, names: bool) -> list[Hit]:
         for m in _ADDRESS.finditer(text):
             hits.append(Hit("E306", m.start(), m.end(), m.group(0),
                             f"含有精确到门牌、楼栋或房间的地址 “{m.group(0)}”：只写到街道（乡镇）一级"))
+    if "电话" in text or "手机" in text or "座机" in text or "联系方式" in text or "号码" in text:
+        for m in _PHONE_WORDS.finditer(text):
+            hits.append(Hit("E302", m.start(1), m.end(1), m.group(1),
+                            f"含有电话号码 “{m.group(1)}”（汉字书写）：公开记录不得出现个人电话，请删除"))
     if "@" in text:
         for m in _EMAIL.finditer(text):
             hits.append(Hit("E304", m.start(), m.end(), m.group(0),

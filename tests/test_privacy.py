@@ -48,6 +48,10 @@ def test_check_digits():
     ("小寨东路 12 号 3 栋 2 单元 501 室", "E306"),
     ("住在 3 号楼", "E306"),
     ("手机13800138000元", "E302"),  # after 手机 a phone all the same
+    ("手机一三八零零一三八零零零", "E302"),  # in Chinese numerals, after a word for a phone
+    ("联系电话：幺三九 一二三四 五六七八", "E302"),
+    ("电话号码为一二三四五六七", "E302"),
+    ("联系电话是 8765 4321", "E302"),
     ("电话13800138000.", "E302"),
     ("住在翠华小区12-3-501", "E306"),  # building-unit-flat after an estate's name
     ("家住东街村3组15号", "E306"),  # a village group's house number
@@ -87,6 +91,7 @@ def test_detects(text, code):
     "2016 2017 2018 2019 2020 年连续开展",  # years in a row are not a card number
     "翠华小区2023-05-01起", "该小区2-3号地块", "党员活动中心组1号文件",
     "累计投入13800138000元", "共13912345678人次",  # an amount or a count, not a phone
+    "电话一事", "号码一二三", "手机号码已核实",
 ])
 def test_does_not_flag_honest_text(text):
     assert found(text) == []
@@ -246,7 +251,7 @@ def test_scanning_hostile_text_is_linear():
     that a regression fails on the timeout instead of stalling the suite."""
     code = ("from generator.privacy import scan_text\n"
             "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋',"
-            "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1'):\n"
+            "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1', '电话一', '号码为'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")

@@ -55,6 +55,9 @@ def test_check_digits():
     ("电话13800138000.", "E302"),
     ("住在翠华小区12-3-501", "E306"),  # building-unit-flat after an estate's name
     ("家住东街村3组15号", "E306"),  # a village group's house number
+    ("家住东街村15号", "E306"),
+    ("高新路6号院", "E306"),
+    ("住在3号院", "E306"),
     ("<b>粗体</b>", "E401"),
     ("<img src=x onerror=alert(1)>", "E401"),
     ("<!-- 注释 -->", "E401"),
@@ -90,6 +93,7 @@ def test_detects(text, code):
     "2023-05-01 至 2023-06-30",
     "2016 2017 2018 2019 2020 年连续开展",  # years in a row are not a card number
     "翠华小区2023-05-01起", "该小区2-3号地块", "党员活动中心组1号文件",
+    "全村10号前完成", "小组12号开会", "村3号地块",
     "累计投入13800138000元", "共13912345678人次",  # an amount or a count, not a phone
     "电话一事", "号码一二三", "手机号码已核实",
 ])

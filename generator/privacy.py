@@ -274,6 +274,10 @@ _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER
 _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _LIST_BEFORE, _LIST_AFTER)
 
 
+def _surname(name: str) -> str:
+    return name[:2] if name[:2] in _SURNAMES_2 else name[0]
+
+
 def _plausible_name(m: re.Match[str]) -> str | None:
     """The name a pattern found, or None where the match is a word or a unit after all."""
     name = m.group("name")
@@ -282,7 +286,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             if len(name) < 3 or not re.match(_SURNAME, name[1:]):
                 return None
             name = name[1:]
-        surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
+        surname = _surname(name)
         given = name[len(surname):]
         if name[-1] in _UNIT_ENDS or given == "常务" or surname in _UNIT_SURNAMES:
             return None
@@ -323,9 +327,8 @@ def scan_names(text: str) -> list[Hit]:
         if name is None or end in seen:
             return False
         seen.add(end)
-        surname = name[:2] if name[:2] in _SURNAMES_2 else name[0]
         hits.append(Hit("E305", end - len(name), end, name,
-                        f"疑似完整人名 “{name}”：应匿名写作 “{surname}某”；若这是对象本人且官方已公开其全名，"
+                        f"疑似完整人名 “{name}”：应匿名写作 “{_surname(name)}某”；若这是对象本人且官方已公开其全名，"
                         "请设 subject.named: true 并在 sources 中注明出处"))
         return True
 

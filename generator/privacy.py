@@ -71,9 +71,11 @@ _MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)\s?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{
 _LANDLINE = re.compile(
     r"(?<![0-9])(?:[(（]0\d{2,3}[)）]\s?|(?:(?:\+|00)\s?86[\s\-]?)?0\d{2,3}[\s\-]?)[2-9]\d{2,3}[\s\-]?\d{4}(?![0-9])"
 )
-_PHONE_CONTEXT = re.compile(r"(?:电话|手机|座机|联系方式|号码)[：:\s]*(?:为|是)?[：:\s]*(\d[\d\s\-]{5,}\d)")
+_PHONE_WORDS = ("电话", "手机", "座机", "联系方式", "号码")
+_PHONE_LEAD = "(?:" + "|".join(_PHONE_WORDS) + r")[：:\s]*(?:为|是)?[：:\s]*"
+_PHONE_CONTEXT = re.compile(_PHONE_LEAD + r"(\d[\d\s\-]{5,}\d)")
 # the same number in Chinese numerals ("手机一三八零零一三八零零零", 幺 for one as it is read out)
-_PHONE_WORDS = re.compile(r"(?:电话|手机|座机|联系方式|号码)[：:\s]*(?:为|是)?[：:\s]*([零〇一二三四五六七八九幺](?:[\s\-]?[零〇一二三四五六七八九幺]){6,11})")
+_PHONE_IN_WORDS = re.compile(_PHONE_LEAD + r"([零〇一二三四五六七八九幺](?:[\s\-]?[零〇一二三四五六七八九幺]){6,11})")
 # The local part is at most 64 characters (RFC 5321): unbounded, a long run such as "a-a-a-…" was
 # scanned to its end from each of its characters (20,000 took 0.9 s; a record may hold 1 MiB).
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -136,9 +138,9 @@ _BEFORE_NAME = rf"(?:(?<!{_HAN})|(?<=[经由对向和与及同跟给被把将请
 # "张伟同志", "对张伟同志", "张伟等3名同志"
 _NAME_BEFORE_COMRADE = re.compile(
     rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})(?:等?[\d一二三四五六七八九十两]+名|等)?同志")
+_ADDRESSED_BY = "|".join(_ORG_TITLES + _PERSON_TITLES)
 _NAME_BEFORE_TITLE = re.compile(
-    rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})"
-    rf"(?P<title>(?:副|常务副|总)(?:{'|'.join(_ORG_TITLES + _PERSON_TITLES)})|{'|'.join(_ORG_TITLES + _PERSON_TITLES)})")
+    rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})(?P<title>(?:副|常务副|总)?(?:{_ADDRESSED_BY}))")
 # A name with the sex or post of a short biography after it: "李建国（男，", "李建国，女，", "李建国（时任…局长）"
 _NAME_BIOGRAPHY = re.compile(
     rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})"
@@ -402,8 +404,8 @@ def _scan(text: str, names: bool) -> list[Hit]:
         for m in _ADDRESS.finditer(text):
             hits.append(Hit("E306", m.start(), m.end(), m.group(0),
                             f"含有精确到门牌、楼栋或房间的地址 “{m.group(0)}”：只写到街道（乡镇）一级"))
-    if "电话" in text or "手机" in text or "座机" in text or "联系方式" in text or "号码" in text:
-        for m in _PHONE_WORDS.finditer(text):
+    if any(word in text for word in _PHONE_WORDS):
+        for m in _PHONE_IN_WORDS.finditer(text):
             hits.append(Hit("E302", m.start(1), m.end(1), m.group(1),
                             f"含有电话号码 “{m.group(1)}”（汉字书写）：公开记录不得出现个人电话，请删除"))
     if "@" in text:

@@ -200,6 +200,43 @@ def test_words_after_a_title_or_role_are_not_names(text):
     assert found(text) == []
 
 
+# An e-mail address disguised against harvesters is still an address (before: all of these passed)
+@pytest.mark.parametrize("text, address", [
+    ("联系邮箱 lisi(at)example.com", "lisi(at)example.com"),
+    ("邮箱：lisi（at）163.com", "lisi（at）163.com"),
+    ("邮箱:lisi[at]example[dot]com。", "lisi[at]example[dot]com"),
+    ("zhang_san【AT】qq点com", "zhang_san【AT】qq点com"),
+    ("请发至 lisi#163.com（#换成@）", "lisi#163.com"),
+    ("lisi＃xa.gov.cn", "lisi＃xa.gov.cn"),
+    ("邮箱 lisi at example dot com", "lisi at example dot com"),
+    ("邮箱 lisi AT 163.com", "lisi AT 163.com"),
+    ("邮箱 lisi艾特163.com", "lisi艾特163.com"),
+    ("邮箱 lisi@ example.com", "lisi@ example.com"),
+    ("邮箱 lisi @ 163.com，", "lisi @ 163.com"),
+    ("QQ邮箱 12345678@qq", "12345678@qq"),  # a provider's name without its domain
+    ("邮箱lisi@163。", "lisi@163"),
+    ("写信到 mailto:lisi(at)x.com", "lisi(at)x.com"),
+])
+def test_disguised_email_addresses_are_found(text, address):
+    hits = scan_text(text)
+    assert [(h.code, h.text) for h in hits] == [("E304", address)]
+    assert text[hits[0].start:hits[0].end] == address and "仍是邮箱" in hits[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "https://www.xa.gov.cn/art/page#part.html", "http://x.gov.cn:8080/a#b.html", "见附件方案A#B.docx",
+    "3#楼", "1#、2#厂房", "C#.NET 开发", "@西安发布", "统计 at 3.5%", "lisi@1633", "3#楼.1层",
+])
+def test_hashes_and_ats_that_are_no_address(text):
+    assert found(text) == []
+
+
+def test_an_address_as_written_is_reported_once():
+    assert found("邮箱 lisi@163.com（at 工作日）") == [("E304", "lisi@163.com")]
+    [hit] = scan_text("lisi@163.com")
+    assert "仍是邮箱" not in hit.message
+
+
 WIDE = {ord(c): ord(c) + 0xFEE0 for c in "0123456789Xx@.-+_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"}
 
 
@@ -255,7 +292,8 @@ def test_scanning_hostile_text_is_linear():
     that a regression fails on the timeout instead of stalling the suite."""
     code = ("from generator.privacy import scan_text\n"
             "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋',"
-            "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1', '电话一', '号码为'):\n"
+            "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1', '电话一', '号码为',"
+            "          'a#', 'a at ', 'a(at)', 'a#a.', 'a@ ', 'a点', 'a at a dot ', 'a(dot)'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")

@@ -58,24 +58,28 @@ def _plausible_birth(yyyymmdd: str) -> bool:
 
 
 # ---- number-like runs: IDs, bank cards ----
+# What separates a number's groups: a hyphen, or one of the dashes that Chinese input methods and
+# word processors put in its place ("029—87654321", "138–0013–8000"); the full-width "－" reads as "-"
+_DASH = "\\-\u2010-\u2015\u2212"
 _ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 _ID15 = re.compile(r"(?<![0-9])[1-8]\d{14}(?![0-9])")
 # the same 18 characters written in groups for reading ("110105 19491231 002X", "1101-0519-…"):
 # one kind of separator throughout, and only reported with a valid check digit and birth date
-_ID_SEPARATOR = "[ \\-\u3000]"
+_ID_SEPARATOR = f"[ {_DASH}\u3000]"
 _ID18_GROUPED = re.compile(rf"(?<![0-9A-Za-z])\d(?:{_ID_SEPARATOR}?\d){{16}}{_ID_SEPARATOR}?[0-9Xx](?![0-9A-Za-z])")
-_CARD = re.compile(r"(?<![0-9])\d{4}(?:[ \-]?\d{4}){3}(?:[ \-]?\d{1,3})?(?![0-9])")
-_YEARS = re.compile(r"(?:(?:19|20)\d\d[ \-]){3,}(?:19|20)\d\d")
+_CARD = re.compile(rf"(?<![0-9])\d{{4}}(?:[ {_DASH}]?\d{{4}}){{3}}(?:[ {_DASH}]?\d{{1,3}})?(?![0-9])")
+_YEARS = re.compile(rf"(?:(?:19|20)\d\d[ {_DASH}]){{3,}}(?:19|20)\d\d")
 # An amount or a count is no phone number: "13800138000元", "…人次"
-_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)\s?86[\s\-]?)?1[3-9]\d(?:[\s\-]?\d{4}){2}(?![0-9]|\.\d|\s*[元万亿千百吨人户次件个份平米亩㎡%‰])")
+_MOBILE = re.compile(rf"(?<![0-9])(?:(?:\+|00)\s?86[\s{_DASH}]?)?1[3-9]\d(?:[\s{_DASH}]?\d{{4}}){{2}}"
+                     r"(?![0-9]|\.\d|\s*[元万亿千百吨人户次件个份平米亩㎡%‰])")
 _LANDLINE = re.compile(
-    r"(?<![0-9])(?:[(（]0\d{2,3}[)）]\s?|(?:(?:\+|00)\s?86[\s\-]?)?0\d{2,3}[\s\-]?)[2-9]\d{2,3}[\s\-]?\d{4}(?![0-9])"
+    rf"(?<![0-9])(?:[(（]0\d{{2,3}}[)）]\s?|(?:(?:\+|00)\s?86[\s{_DASH}]?)?0\d{{2,3}}[\s{_DASH}]?)[2-9]\d{{2,3}}[\s{_DASH}]?\d{{4}}(?![0-9])"
 )
 _PHONE_WORDS = ("电话", "手机", "座机", "联系方式", "号码")
 _PHONE_LEAD = "(?:" + "|".join(_PHONE_WORDS) + r")[：:\s]*(?:为|是)?[：:\s]*"
-_PHONE_CONTEXT = re.compile(_PHONE_LEAD + r"(\d[\d\s\-]{5,}\d)")
+_PHONE_CONTEXT = re.compile(_PHONE_LEAD + rf"(\d[\d\s{_DASH}]{{5,}}\d)")
 # the same number in Chinese numerals ("手机一三八零零一三八零零零", 幺 for one as it is read out)
-_PHONE_IN_WORDS = re.compile(_PHONE_LEAD + r"([零〇一二三四五六七八九幺](?:[\s\-]?[零〇一二三四五六七八九幺]){6,11})")
+_PHONE_IN_WORDS = re.compile(_PHONE_LEAD + rf"([零〇一二三四五六七八九幺](?:[\s{_DASH}]?[零〇一二三四五六七八九幺]){{6,11}})")
 # The local part is at most 64 characters (RFC 5321): unbounded, a long run such as "a-a-a-…" was
 # scanned to its end from each of its characters (20,000 took 0.9 s; a record may hold 1 MiB).
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]{1,64}@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")
@@ -102,7 +106,7 @@ _ADDRESS = re.compile(
     rf"(?:[路街巷道弄]\s*{_NUM}\s*号)|(?:(?<![第\d一二三四五六七八九十百零〇两])(?<!第\s){_NUM}\s*(?:号楼|号院|栋|幢|单元|室))|(?:门牌号?[：:]?\s*{_NUM})"
     # a house number in a village or its group ("东街村15号", "东街村5组15号"; not a day: "全村10号前"),
     # and building-unit-flat in digits after an estate's name ("翠华小区12-3-501")
-    rf"|(?:[组村]\s*{_NUM}\s*号(?![文令地井线桥台前后起至到开召左以当晚上下]))|(?:(?:小区|花园|家园|公寓|大厦|新村|[苑庭府园])\s*\d{{1,3}}(?:[-－—]\d{{1,4}}){{1,2}}(?![\d\-－—号]))"
+    rf"|(?:[组村]\s*{_NUM}\s*号(?![文令地井线桥台前后起至到开召左以当晚上下]))|(?:(?:小区|花园|家园|公寓|大厦|新村|[苑庭府园])\s*\d{{1,3}}(?:[{_DASH}－]\d{{1,4}}){{1,2}}(?![\d{_DASH}－号]))"
 )
 
 # ---- raw HTML and unsafe links ----

@@ -149,7 +149,8 @@ def replace_contents(target: Path, new: Path) -> None:
 # MkDocs' own lines, in the words staff read everywhere else: the preview's, and the warnings
 # about links in hand-written pages. Its live-reload server stamps "[HH:MM:SS] " on its lines;
 # the handler's format already gives the time. {docs} is the pages folder (content/).
-_MKDOCS_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.compile(a), b) for a, b in [
+_Words = str | Callable[[re.Match], str]  # a replacement: a template, or a function of the match
+_MKDOCS_LINES: list[tuple[str, _Words]] = [
     (r"Building documentation\.\.\.", "正在生成网站…"),
     (r"Documentation built in ([\d.]+) seconds", r"网站已生成，用时 \1 秒"),
     (r"Watching paths for changes: (.*)",
@@ -179,7 +180,8 @@ _MKDOCS_WORDS: list[tuple[re.Pattern, str | Callable[[re.Match], str]]] = [(re.c
      r"错误：页面 {docs}\1 中用了不存在的宏或变量 “\2”：可用的宏见 README 的“手写页面可用的宏”"),
     (r"(?s)\[macros\] - ERROR # _Macro Rendering Error_\s+_File_: `([^`]*)`\s+_(\w+)_: (.*?)\n.*",
      r"错误：页面 {docs}\1 中的宏出错（\2：\3）：可用的宏和写法见 README 的“手写页面可用的宏”"),
-]]
+]
+_MKDOCS_WORDS = [(re.compile(pattern), words) for pattern, words in _MKDOCS_LINES]
 _LEVEL_WORDS = {logging.WARNING: "警告：", logging.ERROR: "错误："}
 
 

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pydantic import ValidationError
 
@@ -132,7 +132,7 @@ def _digit_hint(value: Any) -> str:
     return ""
 
 
-def schema_diagnostics(doc: Document, kind: str, errors: list[dict]) -> None:
+def schema_diagnostics(doc: Document, kind: str, errors: Sequence[Mapping[str, Any]]) -> None:
     for err in errors:
         loc = tuple(p for p in err["loc"] if p not in ("point", "period"))
         etype = err["type"]
@@ -554,9 +554,10 @@ class Record:
 
     @property
     def case(self) -> model.Case:
-        if isinstance(self._case, bytes):
-            self._case = pickle.loads(self._case)
-        return self._case
+        case = self._case
+        if isinstance(case, bytes):
+            case = self._case = pickle.loads(case)
+        return case
 
 
 @dataclass
@@ -633,9 +634,9 @@ class Summary:
         s = cls(doc.path, diagnostics=doc.diagnostics, case=case)
         if doc.root is not None and isinstance(doc.data, dict):
             rid = doc.data.get("id")
-            if isinstance(rid, str):
-                s.id, node = rid, doc.root.get("id")
-                s.id_pos = (node.line, node.col)
+            id_node = doc.root.get("id")
+            if isinstance(rid, str) and id_node is not None:
+                s.id, s.id_pos = rid, (id_node.line, id_node.col)
             s.scope = _get(doc.data, "disclosure", "scope")
             for i, ref in enumerate(_list(doc.data, "related")):
                 if isinstance(ref, str) and re.match(model.ID_PATTERN, ref):  # else E106 says what is wrong

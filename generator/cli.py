@@ -6,7 +6,7 @@ import contextlib
 import json
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, NoReturn, Sequence
 
 from .diagnostics import summary_line, to_json
 from .model import json_schema
@@ -36,8 +36,8 @@ _ARGPARSE_ZH = {
 
 
 @contextlib.contextmanager
-def _chinese_argparse():
-    own = argparse._  # type: ignore[attr-defined]
+def _chinese_argparse() -> Iterator[None]:
+    own = argparse._  # type: ignore[attr-defined]  # argparse's gettext, not in its stubs
     argparse._ = lambda text: _ARGPARSE_ZH.get(text, own(text))  # type: ignore[attr-defined]
     try:
         yield
@@ -46,7 +46,7 @@ def _chinese_argparse():
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: exit 2, in Chinese
+    def error(self, message: str) -> NoReturn:  # usage errors: exit 2, in Chinese
         self.print_usage(sys.stderr)
         print(f"portal：用法错误：{message}", file=sys.stderr)
         raise SystemExit(2)
@@ -92,7 +92,7 @@ def cmd_serve(args: argparse.Namespace, project: Project) -> int:
 
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="portal", description="容错纠错案例公开平台：检查记录、生成网站")
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--cases", metavar="DIR", help="案例记录所在目录（默认：项目的 cases/）")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 

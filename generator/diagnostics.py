@@ -68,8 +68,11 @@ def printable(text: str) -> str:
     return _UNPRINTABLE.sub(_shown, text)
 
 
+_SEVERITIES: dict[str, Severity] = {"E": "error", "W": "warning", "N": "note"}
+
+
 def severity_of(code: str) -> Severity:
-    return {"E": "error", "W": "warning", "N": "note"}[code[0]]
+    return _SEVERITIES[code[0]]
 
 
 @dataclass(frozen=True, order=True)

@@ -143,7 +143,7 @@ CSV_COLUMNS: list[tuple[str, Any]] = [
     ("correction.completed", lambda c, _: c.correction.completed.isoformat()
      if c.correction and c.correction.completed else ""),
     ("follow_ups", lambda c, _: _join(f"{f.date} {f.by}：{f.finding.strip()}" for f in c.follow_ups)),
-    ("disclosure.published", lambda c, _: c.disclosure.published.isoformat()),
+    ("disclosure.published", lambda c, _: c.published_on.isoformat()),
     ("last_updated", lambda c, _: last_updated(c).isoformat()),
     ("typical", lambda c, _: c.typical or ""),
     ("revisions", lambda c, _: _join(f"{r.date} {r.note}" for r in c.revisions)),
@@ -175,9 +175,9 @@ def cases_csv(site: Site, site_url: str | None = None, memo: ExportMemo | None =
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
-    writer.writerows(_per_case(site, sorted(site.cases, key=lambda c: c.id), site_url,
-                               memo.csv_rows if memo is not None else None,
-                               lambda c: [as_text_cell(get(c, site_url)) for _, get in CSV_COLUMNS]))
+    rows = _per_case(site, sorted(site.cases, key=lambda c: c.id), site_url, memo.csv_rows if memo is not None else None,
+                     lambda c: [as_text_cell(get(c, site_url)) for _, get in CSV_COLUMNS])
+    writer.writerows(rows)
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
 
@@ -214,7 +214,7 @@ def feed_xml(site: Site, site_url: str | None) -> str:
         # feed's own address, it resolves under the site's path; "/cases/…" would lose a sub-path
         # such as a GitHub Pages project site's ("https://org.github.io/portal/")
         href = case_url(c)
-        published = c.disclosure.published
+        published = c.published_on
         ident = entry_base + (href if site_url else c.id)
         items = [(published, ident, f"公开：{c.title}", f"{c.region} · {c.result.outcome}。"
                   + shorten(plain_line(c.event.summary), FEED_SUMMARY_CHARS))]

@@ -45,7 +45,8 @@ def _type(s: dict, root: dict) -> str:
     if t == "array":
         item = resolve_schema(s.get("items", {}), root)
         return "列表（每项一组字段）" if "properties" in item else f"列表（每项为{_type(item, root)}）"
-    return {"string": "文本", "integer": "整数", "boolean": "是否（true / false）", "object": "一组字段"}.get(t, "文本")
+    words = {"string": "文本", "integer": "整数", "boolean": "是否（true / false）", "object": "一组字段"}
+    return words.get(t, "文本") if isinstance(t, str) else "文本"
 
 
 def _description(s: dict) -> str:

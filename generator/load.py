@@ -57,11 +57,11 @@ class Node:
 
     __slots__ = ("kind", "value", "raw", "line", "col", "end_line", "end_col", "style")
 
-    def __init__(self, kind: str, value: Any, line: int, col: int, raw: str | None = None, style: str | None = None):
+    def __init__(self, kind: str, value: Any, line: int, col: int, raw: str = "", style: str | None = None):
         self.kind = kind  # "map" | "seq" | "scalar"
         # map: dict[str, tuple[Node, Node]] (key node, value node); seq: list[Node]; scalar: python value
         self.value = value
-        self.raw = raw  # the scalar's text as written (after YAML unescaping)
+        self.raw = raw  # the scalar's text as written (after YAML unescaping); "" for a map or a list
         self.line = line
         self.col = col
         self.end_line = line
@@ -185,10 +185,10 @@ def direction_controls(doc: Document, text: str) -> None:
     if not _DIRECTION.search(text):
         return
     for number, line in enumerate(text.split("\n"), 1):
-        found = _DIRECTION.findall(line)
-        if not found:
-            continue
         first = _DIRECTION.search(line)
+        if first is None:
+            continue
+        found = _DIRECTION.findall(line)
         names = "、".join(dict.fromkeys(f"U+{ord(ch):04X}（{DIRECTION_CONTROLS[ch]}）" for ch in found))
         more = f"，这一行共 {len(found)} 个" if len(found) > 1 else ""
         doc.error(number, first.start() + 1, "E002",
@@ -253,7 +253,7 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
                 if ev.style == '"':
                     _escaped_characters(doc, ev.value, line, col)
                 node = Node("scalar", value, line, col, raw=ev.value, style=ev.style)
-                node.end_line, node.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1
+                node.end_line, node.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1  # type: ignore[union-attr]  # libyaml marks every event
             elif isinstance(ev, (MappingStartEvent, SequenceStartEvent)):
                 if anchor:
                     doc.error(line, col, "E003", f"不允许使用 YAML 锚点 &{anchor}：请删除锚点")
@@ -266,7 +266,7 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
                 node = Node("map" if is_map else "seq", {} if is_map else [], line, col)
             elif isinstance(ev, (MappingEndEvent, SequenceEndEvent)):
                 done = stack.pop()[0]
-                done.end_line, done.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1
+                done.end_line, done.end_col = ev.end_mark.line + 1, ev.end_mark.column + 1  # type: ignore[union-attr]  # as above
                 continue
             else:  # stream/document end
                 continue
@@ -285,7 +285,7 @@ def parse_text(doc: Document, text: str, top: str = "map") -> None:
                 else:
                     key_node: Node = frame[1]
                     frame[1] = None
-                    key = "" if key_node.raw is None else str(key_node.raw)
+                    key = key_node.raw
                     if key in parent.value:
                         first = parent.value[key][0]
                         doc.error(key_node.line, key_node.col, "E004",

@@ -19,7 +19,7 @@ _CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]")
 def _make() -> MarkdownIt:
     md = MarkdownIt("zero", {"html": False, "linkify": False, "typographer": False})
     md.enable(["list", "emphasis", "link", "autolink", "escape", "entity", "newline"])  # the subset of the spec
-    md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))
+    md.validateLink = lambda url: bool(_SAFE_LINK.match(url.strip()))  # type: ignore[method-assign]  # markdown-it's documented override
 
     def softbreak(self, tokens, idx, options, env):
         # A line break inside a paragraph: next to Chinese it joins without a space (a space would

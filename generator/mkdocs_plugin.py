@@ -93,8 +93,8 @@ def interrupts_held():
     finally:
         for s, handler in before.items():
             signal.signal(s, handler if handler is not None else signal.SIG_DFL)
-        for s in dict.fromkeys(held):
-            signal.raise_signal(s)  # as if it came now: KeyboardInterrupt, or whatever the handler does
+        for signum in dict.fromkeys(held):
+            signal.raise_signal(signum)  # as if it came now: KeyboardInterrupt, or whatever the handler does
 
 
 class PagefindJob:
@@ -408,9 +408,9 @@ class Shells:
             self.shells[key] = None
             real = template.render(context)
             self.rendered += 1
-            shell = self._probe(template, context, page)
-            if self._fill(shell, values) == real:
-                self.shells[key] = shell
+            probe = self._probe(template, context, page)
+            if self._fill(probe, values) == real:
+                self.shells[key] = probe
             else:
                 log.debug("portal: page shell for %s differs from the full render; not used", page.file.src_uri)
             return real
@@ -465,6 +465,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
     indexed: ClassVar[bool] = False
     memo: ClassVar[PageMemo] = PageMemo()  # the preview's generated pages, kept between rebuilds
     export_memo: ClassVar[ExportMemo] = ExportMemo()  # and its open-data rows
+    index_job: PagefindJob | None = None  # this build's full-text index, under way (see _start_index)
 
     def on_startup(self, *, command, dirty):
         cls = type(self)
@@ -479,8 +480,9 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                                    config_file=Path(config.config_file_path))
         except ValueError as e:  # a malformed PORTAL_TODAY: MkDocs shows a plugin's error without a traceback
             raise PluginError(f"配置错误：{e}") from None
-        if project.cases_problem():
-            raise PluginError(project.cases_problem())
+        problem = project.cases_problem()
+        if problem:
+            raise PluginError(problem)
         # Reproducible output: every date MkDocs stamps (sitemap, gzip) is the build date, an input.
         epoch = dt.datetime.combine(project.today, dt.time(), dt.timezone.utc).timestamp()
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(epoch)))
@@ -554,7 +556,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 shutil.rmtree(Path(config.site_dir) / url, ignore_errors=True)
         for f in files.documentation_pages():
             same = previous.get("") == frame and previous.get(f.src_uri) == shown.get(f.src_uri, "hand-written")
-            f.is_modified = (lambda: False) if same else (lambda: True)
+            f.is_modified = (lambda: False) if same else (lambda: True)  # type: ignore[method-assign]  # decided per file here
 
     def on_nav(self, nav, config, files):
         self.in_nav = {p.file.src_uri for p in nav.pages}
@@ -644,7 +646,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
                 path.write_text(named, encoding="utf-8")
 
     def on_build_error(self, error):
-        if getattr(self, "index_job", None) is not None:
+        if self.index_job is not None:
             self.index_job.cancel()
             self.index_job = None
 
@@ -653,7 +655,7 @@ class PortalPlugin(BasePlugin[PortalConfig]):
         build into <site>/pagefind/ while MkDocs writes the pages. Any failure fails the build
         (the old site stays). The preview builds it once per session."""
         _cancel_unfinished()  # left by a preview rebuild that failed
-        self.index_job: PagefindJob | None = None
+        self.index_job = None
         # No public case yet (a new portal, or only internal and scheduled records): nothing to
         # search, and Pagefind refuses an empty input (the build used to fail). The search page
         # then says so and asks for no index file (theme/main.html, portal-search.js).

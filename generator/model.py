@@ -85,7 +85,8 @@ def written_as(value: Any, partial: bool) -> str:
     m = _LOOSE_DATE.fullmatch(unicodedata.normalize("NFKC", value).strip())
     if not m or not (partial or m.group(3)) or (m.group(3) and not m.group(2)):
         return ""
-    y, mo, d = (int(g) if g else None for g in m.groups())
+    year, month, day = m.groups()
+    y, mo, d = int(year), int(month) if month else 0, int(day) if day else 0  # 0: not written
     try:
         dt.date(y, mo or 1, d or 1)
     except ValueError:
@@ -297,6 +298,15 @@ class Case(Base):
     revisions: list[Revision] = Field(default_factory=list, title="更正记录")
     related: Annotated[list[CaseId], AfterValidator(_once)] = Field(default_factory=list, title="相关案例")
     sources: list[Source] = Field(default_factory=list, title="来源")
+
+    @property
+    def published_on(self) -> dt.date:
+        """disclosure.published of a public record, where the check requires it (E101): the site, its
+        exports and its statistics hold public records only."""
+        published = self.disclosure.published
+        if published is None:
+            raise ValueError(f"{self.id}：公开的记录缺少 disclosure.published")
+        return published
 
 
 # ---- catalogs ----

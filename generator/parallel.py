@@ -3,6 +3,7 @@ the output never depends on the number of workers."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -46,7 +47,7 @@ def fork_map(fn: Callable[..., list[T]], calls: Sequence[tuple[Any, ...]]) -> li
     if n == 1 or len(calls) < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         return [x for args in calls for x in fn(*args)]
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                             initializer=os.nice if _nice else None, initargs=(_nice,) if _nice else ()) as pool:
+                             initializer=functools.partial(os.nice, _nice) if _nice else None) as pool:
         futures = [pool.submit(fn, *args) for args in calls]
         try:
             return [x for f in futures for x in f.result()]

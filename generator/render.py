@@ -49,8 +49,7 @@ def is_public(case: model.Case, today: dt.date) -> bool:
 
 
 def last_updated(case: model.Case) -> dt.date:
-    dates = [case.disclosure.published] + [r.date for r in case.revisions]
-    return max(d for d in dates if d is not None)
+    return max([case.published_on, *(r.date for r in case.revisions)])
 
 
 DESCRIPTION_CHARS = 90
@@ -63,7 +62,7 @@ def case_description(c: model.Case) -> str:
 
 
 def newest_first(cases: Iterable[model.Case]) -> list[model.Case]:
-    return sorted(cases, key=lambda c: (c.disclosure.published, c.id), reverse=True)
+    return sorted(cases, key=lambda c: (c.published_on, c.id), reverse=True)
 
 
 def case_url(case: model.Case | str) -> str:
@@ -307,7 +306,7 @@ class Site:
             if c.typical:
                 batches.setdefault(c.typical, []).append(c)
         # newest batch first: by the latest publication in it, then by name
-        return sorted(batches.items(), key=lambda kv: (max(c.disclosure.published for c in kv[1]), kv[0]),
+        return sorted(batches.items(), key=lambda kv: (max(c.published_on for c in kv[1]), kv[0]),
                       reverse=True)
 
     # ---- rendering helpers ----
@@ -372,7 +371,7 @@ class Site:
             body = _env.get_template("pages.html").render(
                 total=len(cases), base=base, pages=[
                     {"number": n, "url": page_url(n), "count": len(span),
-                     "newest": span[0].disclosure.published, "oldest": span[-1].disclosure.published}
+                     "newest": span[0].published_on, "oldest": span[-1].published_on}
                     for n, span in enumerate(spans, 1)], **self.context(pager))
             out.append(Page(f"{pager}index.md", f"{title}（各页一览）", body.strip(), lastmod=lastmod))
         return out

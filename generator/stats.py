@@ -81,7 +81,7 @@ def compute(cases: list[model.Case], regions: Iterable[str], circumstances: Iter
     persons = [c for c in cases if c.subject.type == "个人"]
     tables = (
         Table("decided", "按认定年份", "年份", _years(cases, lambda c: c.result.decided.year)),
-        Table("published", "按公开年份", "年份", _years(cases, lambda c: c.disclosure.published.year)),
+        Table("published", "按公开年份", "年份", _years(cases, lambda c: c.published_on.year)),
         Table("kind", "按类型", "类型", _count(cases, lambda c: ["容错纠错" if c.kind == "容错" else "澄清正名"],
                                                  ("容错纠错", "澄清正名"))),
         Table("region", "按地区", "地区", _count(cases, lambda c: [c.region], regions)),
@@ -100,7 +100,7 @@ def compute(cases: list[model.Case], regions: Iterable[str], circumstances: Iter
         typical=sum(1 for c in cases if c.typical),
         with_follow_up=sum(1 for c in cases if c.follow_ups),
         median_days_to_decision=_median([(c.result.decided - c.process.steps[0].date).days for c in cases]),
-        median_days_to_publication=_median([(c.disclosure.published - c.result.decided).days for c in cases]),
+        median_days_to_publication=_median([(c.published_on - c.result.decided).days for c in cases]),
         tables=tables,
     )
 

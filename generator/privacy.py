@@ -102,8 +102,11 @@ _EMAIL_DISGUISED = re.compile(
 # ---- addresses below street level ----
 _NUM = r"(?:\d+|[一二三四五六七八九十百零〇两]+)"
 _ADDRESS = re.compile(
-    # spaces between the number and its unit ("12 号 3 栋") are common in typed text
-    rf"(?:[路街巷道弄]\s*{_NUM}\s*号)|(?:(?<![第\d一二三四五六七八九十百零〇两])(?<!第\s){_NUM}\s*(?:号楼|号院|栋|幢|单元|室))|(?:门牌号?[：:]?\s*{_NUM})"
+    # spaces between the number and its unit ("12 号 3 栋") are common in typed text; an alley's
+    # number in Beijing ("东四胡同12号") and a number with its 甲/乙 ("东路甲12号") are house numbers too
+    rf"(?:(?:[路街巷道弄]|胡同)\s*[甲乙丙丁]?\s*{_NUM}\s*号)|(?:(?<![第\d一二三四五六七八九十百零〇两])(?<!第\s){_NUM}\s*(?:号楼|号院|号房|栋|幢|单元|室))|(?:门牌号?[：:]?\s*{_NUM})"
+    # a flat in a lettered tower ("A座1203"; not a year: "B座2023年")
+    r"|(?:[A-Za-z]座\s*\d{3,5}(?![\d年]))"
     # a house number in a village or its group ("东街村15号", "东街村5组15号"; not a day: "全村10号前"),
     # and building-unit-flat in digits after an estate's name ("翠华小区12-3-501")
     rf"|(?:[组村]\s*{_NUM}\s*号(?![文令地井线桥台前后起至到开召左以当晚上下]))|(?:(?:小区|花园|家园|公寓|大厦|新村|[苑庭府园])\s*\d{{1,3}}(?:[{_DASH}－]\d{{1,4}}){{1,2}}(?![\d{_DASH}－号]))"

@@ -1,6 +1,7 @@
 """The package type-checks (mypy, configured in pyproject.toml): the type hints on public functions
-are checked, not only written. Before this test the package had 46 findings (51 with check_untyped_defs),
-among them dates that may be missing used as dates (disclosure.published: model.Case.published_on now says why it is there)."""
+are checked, not only written. Before this test the package had 46 findings (51 with
+check_untyped_defs), among them dates that may be missing used as dates (disclosure.published:
+model.Case.published_on now says why it is there)."""
 import subprocess
 import sys
 

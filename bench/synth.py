@@ -39,8 +39,9 @@ def _vocabulary() -> tuple[list[str], list[float]]:
                 for i in range(0, len(run) - size + 1, size):
                     piece = run[i:i + size]
                     # leave out the characters that end official titles and the anonymised 某, so
-                    # that random joins never form "局长+surname" and trip the name check
-                    if not re.search("[长记任部员人志某名管理委单栋室号幢]", piece):
+                    # that random joins never form "局长+surname" and trip the name check, and those
+                    # of a decision's words, which a name may stand before ("对王芳免予问责")
+                    if not re.search("[长记任部员人志某名管理委单栋室号幢澄容诫轻责]", piece):
                         words.setdefault(piece, None)
         order = sorted(words)
         random.Random(7).shuffle(order)  # a fixed, arbitrary frequency rank

@@ -156,7 +156,7 @@ _ORG_TITLES = ("局长", "处长", "科长", "厅长", "县长", "区长", "市�
                "队长", "组长", "院长", "校长", "部长", "社长", "会长")
 _PERSON_TITLES = ("书记", "主任", "经理", "董事长", "主席", "秘书长", "支书")
 _UNIT_ENDS = "局委部办处科村镇区县市所站队组司厅院校会社乡街厂室心"
-_BEFORE_NAME = rf"(?:(?<!{_HAN})|(?<=[经由对向和与及同跟给被把将请让派据称是为即系{_UNIT_ENDS}]))"
+_BEFORE_NAME = rf"(?:(?<!{_HAN})|(?<=[经由对向和与及同跟给予被把将请让派据称是为即系{_UNIT_ENDS}]))"
 # "张伟同志", "对张伟同志", "张伟等3名同志"
 _NAME_BEFORE_COMRADE = re.compile(
     rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})(?:等?[\d一二三四五六七八九十两]+名|等)?同志")
@@ -167,6 +167,12 @@ _NAME_BEFORE_TITLE = re.compile(
 _NAME_BIOGRAPHY = re.compile(
     rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})"
     rf"(?:[（(]\s*[男女][，,、)）]|[，,]\s*[男女][，,]|[（(](?:时任|原任|现任|曾任|系|原)[^（()）\n]{{0,30}}?(?:{_TITLE_ALT}))")
+# The one a tolerance or clearing decision concerns, between 为/对/给予 and the decision's words:
+# "为李建国澄清正名", "对王芳免予问责", "给予张伟容错免责", "对王海涛予以从轻处理". Only right after
+# those words: elsewhere the words before a decision are anything ("及时予以澄清", "走程序免予问责").
+_DECISIONS = "澄清|免予问责|免于问责|不予问责|免予追责|容错|免责|从轻处理|从轻处分|减轻处理|减轻处分|诫勉"
+_NAME_BEFORE_DECISION = re.compile(
+    rf"(?<=[为对予、])(?P<name>{_SURNAME}(?!某)(?:(?![予以及其的了])[\u4e00-\u9fff]){{1,2}})(?:同志)?(?:予以)?(?:{_DECISIONS})")
 _NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
 _ANON = re.compile(rf"{_SURNAME}某")
 # Two characters that start with a surname but are ordinary words after a title.
@@ -191,6 +197,9 @@ _NOT_NAMES = {
     "陈述", "申辩", "申诉", "申明", "符合",
     # a workshop's head (车间主任) and other words before a title
     "车间", "何时", "全党", "高级", "党内", "党政", "农村",
+    # whom a decision may concern besides a person (对农户免予问责, 为施工方澄清)
+    "农户", "农民", "农业", "农机", "施工", "林场", "高管", "董事", "车主", "司机", "商家", "房东", "包工", "石化",
+    "武警", "边防", "任何",
     # who a 同志 is in a case text: 纪检同志, 包抓同志, 全省同志
     "纪检", "包抓", "包联", "包片", "包村", "包户", "包保", "全国", "全省", "全市", "全县", "全区", "全镇", "全乡",
     "全村", "全局", "全系", "全军", "全民",
@@ -295,7 +304,12 @@ _UNIT_SURNAMES = "党"
 # The names listed with a found one: "对张伟、王芳等3名同志", "经办人张伟、王芳签字"
 _LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})、")
 _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
-_BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _LIST_BEFORE, _LIST_AFTER)
+_BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _NAME_BEFORE_DECISION, _LIST_BEFORE,
+                    _LIST_AFTER)
+
+
+_NAME_PATTERNS = (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY,
+                  _NAME_BEFORE_DECISION)
 
 
 def _surname(name: str) -> str:
@@ -341,7 +355,13 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 def scan_names(text: str) -> list[Hit]:
     hits: list[Hit] = []
     # every name pattern needs one of these (str.find first: faster than any regular expression)
-    if not (_NAME_HINT.search(text) or (("男" in text or "女" in text) and _SEX_HINT.search(text))):
+    if _NAME_HINT.search(text) or (("男" in text or "女" in text) and _SEX_HINT.search(text)):
+        patterns = _NAME_PATTERNS
+    elif "澄清" in text or "容错" in text or "免" in text or "轻" in text or "诫勉" in text or "不予问责" in text:
+        # a decision's words only: running every pattern on these texts made the scan of 10,000
+        # synthetic records 30-70% slower
+        patterns = (_NAME_BEFORE_DECISION,)
+    else:
         return hits
     seen: set[int] = set()  # where found names end: one name can fit two patterns ("局长李建国（时任…")
 
@@ -356,7 +376,7 @@ def scan_names(text: str) -> list[Hit]:
                         "请设 subject.named: true 并在 sources 中注明出处"))
         return True
 
-    for rx in (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY):
+    for rx in patterns:
         for m in rx.finditer(text):
             if add(m):
                 for listed in _listed_with(text, m.start("name"), m.end("name")):

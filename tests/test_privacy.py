@@ -165,6 +165,14 @@ def test_a_name_after_a_role_is_found(text, name):
     ("副局长李建国（时任分管副局长）", "李建国"),  # two patterns, one finding
     ("对张伟同志予以容错", "张伟"),  # before: 同志 only counted after a non-Han character
     ("张伟等3名同志", "张伟"),
+    ("关于给予王小明同志容错免责的决定", "王小明"),  # 给予 before a name (before: passed)
+    # the one a decision concerns, with no title at all (before: all of these passed)
+    ("为李建国澄清正名", "李建国"),
+    ("对王芳免予问责。", "王芳"),
+    ("给予王海涛诫勉谈话", "王海涛"),
+    ("对王海涛予以从轻处理", "王海涛"),
+    ("对欧阳明辉容错免责", "欧阳明辉"),
+    ("对王芳同志予以容错", "王芳"),
 ])
 def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     assert found(text) == [("E305", name)]
@@ -180,6 +188,7 @@ def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     ("局长王小明、副局长李建国", ["王小明", "李建国"]),
     ("举报人王芳、单位负责人", ["王芳"]),
     ("王某、李某等3名同志", []),
+    ("对张伟、王芳免予问责", ["张伟", "王芳"]),
 ])
 def test_every_name_of_a_list_is_found(text, names):
     assert found(text) == [("E305", n) for n in names]
@@ -200,6 +209,18 @@ def test_every_name_of_a_list_is_found(text, names):
     "社区党建主任", "社区党支后主席",  # 党 begins a body's name far more often than a name
 ])
 def test_units_and_titles_before_a_title_are_not_names(text):
+    assert found(text) == []
+
+
+# Before a decision's words: what the decision concerns when it is no person, or words that are no
+# name ("及时予以澄清", "走程序免予问责"); only right after 为, 对, 给予 is a name looked for.
+@pytest.mark.parametrize("text", [
+    "经调查，及时予以澄清", "及时核实澄清", "对其从轻处理", "对农户免予问责", "为吴某澄清正名", "为该镇党委领导班子澄清正名",
+    "为受到不实举报的干部澄清正名", "应急物资未走程序免予问责", "对高管从轻处理", "为此予以澄清", "对于上述问题予以澄清",
+    "对文旅局免予问责", "对高新区管委会从轻处理", "对单位免予问责", "对相关责任人从轻处理", "给予全体同志",
+    "黄某已履职尽责，免予问责", "对施工方免予问责", "对当事人免予问责",
+])
+def test_what_a_decision_concerns_is_not_always_a_name(text):
     assert found(text) == []
 
 
@@ -308,7 +329,7 @@ def test_scanning_hostile_text_is_linear():
     code = ("from generator.privacy import scan_text\n"
             "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋',"
             "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1', '电话一', '号码为',"
-            "          'a#', 'a at ', 'a(at)', 'a#a.', 'a@ ', 'a点', 'a at a dot ', 'a(dot)', '1—', '小区1—', '胡同1', 'A座1', '甲1号'):\n"
+            "          'a#', 'a at ', 'a(at)', 'a#a.', 'a@ ', 'a点', 'a at a dot ', 'a(dot)', '1—', '小区1—', '胡同1', 'A座1', '甲1号', '对王', '为王芳', '对王芳免', '予王芳予以'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")

@@ -354,6 +354,7 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
 
 def scan_names(text: str) -> list[Hit]:
     hits: list[Hit] = []
+    patterns: tuple[re.Pattern[str], ...]
     # every name pattern needs one of these (str.find first: faster than any regular expression)
     if _NAME_HINT.search(text) or (("男" in text or "女" in text) and _SEX_HINT.search(text)):
         patterns = _NAME_PATTERNS

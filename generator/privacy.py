@@ -475,8 +475,9 @@ def scan_emails(text: str) -> list[Hit]:
     the same address."""
     hits = [Hit("E304", m.start(), m.end(), m.group(0), f"含有电子邮箱 “{m.group(0)}”：公开记录不得出现个人邮箱，请删除")
             for m in _EMAIL.finditer(text)] if "@" in text else []
+    written = _Spans((h.start, h.end) for h in hits)
     for m in _EMAIL_DISGUISED.finditer(text):
-        if not any(h.start < m.end() and m.start() < h.end for h in hits):
+        if not written.overlaps(m.span()):
             hits.append(Hit("E304", m.start(), m.end(), m.group(0),
                             f"含有电子邮箱 “{m.group(0)}”（把 @ 或 . 换成其他字样写的邮箱仍是邮箱）：公开记录不得出现个人邮箱，请删除"))
     return hits

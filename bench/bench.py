@@ -124,14 +124,14 @@ def run(cmd: list[str], cwd: Path | None = None, watch_indexer: bool = False) ->
         env = {**os.environ, "PYTHONPATH": str(ROOT), "PEAK_FILE": peak.name}
         t = time.perf_counter()
         stop, seen = threading.Event(), []
-        watcher = threading.Thread(target=_watch_indexer, args=(t, stop, seen), daemon=True)
-        if watch_indexer:
+        watcher = threading.Thread(target=_watch_indexer, args=(t, stop, seen), daemon=True) if watch_indexer else None
+        if watcher:
             watcher.start()
         proc = subprocess.run([sys.executable, str(ROOT / "bench/peak.py"), *cmd], cwd=cwd, env=env, stdout=out,
                               stderr=err, text=True)
         wall = time.perf_counter() - t
         stop.set()
-        if watch_indexer:
+        if watcher:
             watcher.join()
         out.seek(0)
         err.seek(0)

@@ -173,6 +173,12 @@ def test_a_name_after_a_role_is_found(text, name):
     ("对王海涛予以从轻处理", "王海涛"),
     ("对欧阳明辉容错免责", "欧阳明辉"),
     ("对王芳同志予以容错", "王芳"),
+    # who agreed, signed or led, after 经 or 由 (before: passed)
+    ("经王海涛同意先行拨付", "王海涛"),
+    ("经王海涛签字。", "王海涛"),
+    ("由李建国牵头负责", "李建国"),
+    ("由王海涛负责。", "王海涛"),
+    ("经李明批准后实施", "李明"),
 ])
 def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     assert found(text) == [("E305", name)]
@@ -189,6 +195,7 @@ def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     ("举报人王芳、单位负责人", ["王芳"]),
     ("王某、李某等3名同志", []),
     ("对张伟、王芳免予问责", ["张伟", "王芳"]),
+    ("由张伟、王芳负责", ["张伟", "王芳"]),
 ])
 def test_every_name_of_a_list_is_found(text, names):
     assert found(text) == [("E305", n) for n in names]
@@ -219,6 +226,11 @@ def test_units_and_titles_before_a_title_are_not_names(text):
     "为受到不实举报的干部澄清正名", "应急物资未走程序免予问责", "对高管从轻处理", "为此予以澄清", "对于上述问题予以澄清",
     "对文旅局免予问责", "对高新区管委会从轻处理", "对单位免予问责", "对相关责任人从轻处理", "给予全体同志",
     "黄某已履职尽责，免予问责", "对施工方免予问责", "对当事人免予问责",
+    # who agrees or leads is mostly a body or a role, and a surname with a title is anonymised
+    "经研究同意", "经集体研究同意", "经常委会同意", "经全体业主同意", "经程序审批", "经金融办同意", "经申请人同意",
+    "由高新区负责", "由项目部负责", "由常务副局长负责", "由应急局负责", "经其同意", "经本人同意", "由何人负责",
+    "经时任局长同意", "经王某同意", "由李某负责", "由财务科负责", "经查无实据", "经王队长同意", "经李局同意", "经王董同意",
+    "对王局长从轻处理", "为李书记澄清正名", "王局长同志", "对王主任同志予以容错",
 ])
 def test_what_a_decision_concerns_is_not_always_a_name(text):
     assert found(text) == []
@@ -329,7 +341,7 @@ def test_scanning_hostile_text_is_linear():
     code = ("from generator.privacy import scan_text\n"
             "for p in ('a-', '\\n', '\\n[', '<a:', '[a', '1 ', '1-', '局长', 'a.', '@a.', '](', '第1栋',"
             "          '王小明局长', '李某（男，', '经王', '王小明（时任', '小区1-', '组1', '电话一', '号码为',"
-            "          'a#', 'a at ', 'a(at)', 'a#a.', 'a@ ', 'a点', 'a at a dot ', 'a(dot)', '1—', '小区1—', '胡同1', 'A座1', '甲1号', '对王', '为王芳', '对王芳免', '予王芳予以'):\n"
+            "          'a#', 'a at ', 'a(at)', 'a#a.', 'a@ ', 'a点', 'a at a dot ', 'a(dot)', '1—', '小区1—', '胡同1', 'A座1', '甲1号', '对王', '为王芳', '对王芳免', '予王芳予以', '经王', '由王芳', '经王芳同'):\n"
             "    scan_text(p * (300_000 // len(p)))\n"
             "hits = scan_text('a' * 100 + '@example.com\\n' + '\\n' * 300_000 + '[x]: javascript:alert(1)')\n"
             "assert [h.code for h in hits] == ['E304', 'E401'], hits\n")

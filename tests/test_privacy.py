@@ -231,6 +231,7 @@ def test_units_and_titles_before_a_title_are_not_names(text):
     "由高新区负责", "由项目部负责", "由常务副局长负责", "由应急局负责", "经其同意", "经本人同意", "由何人负责",
     "经时任局长同意", "经王某同意", "由李某负责", "由财务科负责", "经查无实据", "经王队长同意", "经李局同意", "经王董同意",
     "对王局长从轻处理", "为李书记澄清正名", "王局长同志", "对王主任同志予以容错",
+    "由卫健负责", "由安监牵头", "由文旅负责", "经何部门批准",
 ])
 def test_what_a_decision_concerns_is_not_always_a_name(text):
     assert found(text) == []

@@ -171,7 +171,8 @@ _NAME_BIOGRAPHY = re.compile(
 # "为李建国澄清正名", "对王芳免予问责", "给予张伟容错免责", "对王海涛予以从轻处理". Only right after
 # those words: elsewhere the words before a decision are anything ("及时予以澄清", "走程序免予问责").
 _DECISIONS = "澄清|免予问责|免于问责|不予问责|免予追责|容错|免责|从轻处理|从轻处分|减轻处理|减轻处分|诫勉"
-_DECIDED_NAME = rf"(?P<name>{_SURNAME}(?!某)(?:(?![予以及其的了])[\u4e00-\u9fff]){{1,2}})(?:同志)?"
+# a given name as elsewhere (_GIVEN), and never the particles a decision's sentence has there
+_DECIDED_NAME = rf"(?P<name>{_SURNAME}(?!某)(?:(?![予以及其的了]){_GIVEN}){{1,2}})(?:等)?(?:同志)?"
 # (the leading character is matched, not looked behind at: a pattern that starts with a character
 # class lets the regex engine skip ahead to it, twice as fast over text without a name)
 _NAME_BEFORE_DECISION = re.compile(rf"[为对予、]{_DECIDED_NAME}(?:予以)?(?:{_DECISIONS})")
@@ -320,7 +321,7 @@ _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _
 # adding the words to _NAME_HINT, cost more than the patterns themselves)
 _UNTITLED_PATTERNS = (_NAME_BEFORE_DECISION, _NAME_AS_AGENT)
 _NAME_PATTERNS = (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY,
-                  _NAME_BEFORE_DECISION, _NAME_AS_AGENT)
+                  *_UNTITLED_PATTERNS)
 
 
 # A surname with a title is how the anonymised are addressed, not a full name: 王局长, 李书记, 王董
@@ -465,8 +466,8 @@ def _scan(text: str, names: bool) -> list[Hit]:
         for m in _PHONE_IN_WORDS.finditer(text):
             hits.append(Hit("E302", m.start(1), m.end(1), m.group(1),
                             f"含有电话号码 “{m.group(1)}”（汉字书写）：公开记录不得出现个人电话，请删除"))
-    # one character every form of an address holds (@, #, 艾特, at): single-character `in` tests
-    # cost a quarter of one regex search over all of a record's texts
+    # one character every form of an address holds (@, #, 艾特, at): six single-character `in` tests
+    # cost a fifth of one regex search over all of a record's texts (0.07 s against 0.38 s at 10,000)
     if "@" in text or "#" in text or "＃" in text or "艾" in text or "t" in text or "T" in text:
         hits += scan_emails(text)
     if "<" in text or "](" in text or "]:" in text:

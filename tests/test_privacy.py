@@ -179,6 +179,7 @@ def test_a_name_after_a_role_is_found(text, name):
     ("由李建国牵头负责", "李建国"),
     ("由王海涛负责。", "王海涛"),
     ("经李明批准后实施", "李明"),
+    ("对张伟等免予问责", "张伟"),  # the name without 等 (before this review: "张伟等")
 ])
 def test_a_name_before_a_title_or_in_a_biography_is_found(text, name):
     assert found(text) == [("E305", name)]
@@ -231,7 +232,7 @@ def test_units_and_titles_before_a_title_are_not_names(text):
     "由高新区负责", "由项目部负责", "由常务副局长负责", "由应急局负责", "经其同意", "经本人同意", "由何人负责",
     "经时任局长同意", "经王某同意", "由李某负责", "由财务科负责", "经查无实据", "经王队长同意", "经李局同意", "经王董同意",
     "对王局长从轻处理", "为李书记澄清正名", "王局长同志", "对王主任同志予以容错",
-    "由卫健负责", "由安监牵头", "由文旅负责", "经何部门批准", "由文物、石油负责",
+    "由卫健负责", "由安监牵头", "由文旅负责", "经何部门批准", "由文物、石油负责", "对王总免予问责",
 ])
 def test_what_a_decision_concerns_is_not_always_a_name(text):
     assert found(text) == []

@@ -137,16 +137,22 @@ _TITLES = (
     "被举报人", "举报人", "信访人", "投诉人", "反映人", "申请人", "当事人", "经办人", "承办人", "联系人", "责任人",
     "代理人", "证人", "法人代表", "实际控制人", "办事员", "技术员", "驾驶员", "审计员", "协管员", "民警", "辅警",
     "会计", "出纳", "支书",
+    # a villager, a person's line of work, and a family: "村民王小明反映", "分管领导李建国", "其妻子王芳"
+    # (not 群众, 居民 or 业主: what follows them is mostly a word, "群众许可", "居民安置")
+    "村民", "党员", "领导", "助理", "股长", "医生", "村医", "护士", "教师", "老师", "律师",
+    "记者", "监理", "施工员", "安全员", "质检员", "保管员", "收银员", "员工", "妻子", "丈夫", "儿子", "女儿", "父亲",
+    "母亲", "配偶", "亲属",
 )
 _HAN = r"[\u4e00-\u9fff]"
 _SURNAME = "(?:" + "|".join(_SURNAMES_2) + "|[" + _SURNAMES_1 + "])"
 _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # What may follow a name: punctuation, end of text, or a particle that cannot begin a given name.
-_AFTER = (r"(?=$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领|主持|负责"
-          r"|反映|签字|同意|经手|所在|认为|提出)")
+_AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领"
+                r"|主持|负责|反映|签字|同意|经手|所在|认为|提出")
+_AFTER = f"(?={_AFTER_WORDS})"
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name
 _NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?(?P<name>{_SURNAME}(?!某){_HAN}{{1,2}}){_AFTER}")
+    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?(?P<name>{_SURNAME}(?!某)(?:(?![的了]){_HAN}){{1,2}}){_AFTER}")
 # A name before the title it is addressed by ("经王小明副局长同意", "李建国书记表示"). Only after a
 # non-Han character, a particle or the last character of a unit's name ("住建局李建国副局长"), so
 # that words inside a phrase ("工程项目经理": 程项目) are not read as names. A bare "<org>长" title
@@ -170,15 +176,45 @@ _NAME_BIOGRAPHY = re.compile(
 # The one a tolerance or clearing decision concerns, between 为/对/给予 and the decision's words:
 # "为李建国澄清正名", "对王芳免予问责", "给予张伟容错免责", "对王海涛予以从轻处理". Only right after
 # those words: elsewhere the words before a decision are anything ("及时予以澄清", "走程序免予问责").
-_DECISIONS = "澄清|免予问责|免于问责|不予问责|免予追责|容错|免责|从轻处理|从轻处分|减轻处理|减轻处分|诫勉"
-# a given name as elsewhere (_GIVEN), and never the particles a decision's sentence has there
-_DECIDED_NAME = rf"(?P<name>{_SURNAME}(?!某)(?:(?![予以及其的了]){_GIVEN}){{1,2}})(?:等)?(?:同志)?"
+_DECISIONS = ("澄清|免予问责|免于问责|不予问责|免予追责|容错|免责|从轻处理|从轻处分|减轻处理|减轻处分|诫勉"
+              # a sanction, in a lenient case's text: "给予李建国党内警告处分"
+              "|党内警告|政务警告|警告|记过|记大过|降级|撤职|开除|批评教育|通报批评|提醒谈话|谈话提醒")
+# a given name as elsewhere (_GIVEN), and never the particles a sentence has there ("石匠的", "予以")
+_PLAIN_NAME = rf"{_SURNAME}(?!某)(?:(?![予以及其的了]){_GIVEN}){{1,2}}"
+_DECIDED_NAME = rf"(?P<name>{_PLAIN_NAME})(?:等)?(?:同志)?"
 # (the leading character is matched, not looked behind at: a pattern that starts with a character
 # class lets the regex engine skip ahead to it, twice as fast over text without a name)
 _NAME_BEFORE_DECISION = re.compile(rf"[为对予、]{_DECIDED_NAME}(?:予以)?(?:{_DECISIONS})")
 # Who agreed, signed or led, between 经/由 and the act: "经王海涛同意", "由李建国牵头负责"
 _ACTS = "同意|签字|签批|批准|审批|负责|牵头|主持"
-_NAME_AS_AGENT = re.compile(rf"[经由、]{_DECIDED_NAME}(?:{_ACTS})")
+_NAME_AS_AGENT = re.compile(rf"(?:由于|[经由、]){_DECIDED_NAME}(?:{_ACTS})")  # 由于: "由于王海涛负责的项目"
+# Whom a report names, before what it says they did: "举报王海涛收受好处", "反映李建国在项目中"; and
+# who reported, said or admitted something, after 据 or at a clause's start: "据王芳反映", "。王芳承认".
+# The whistle-blower's and the accused's are the names a clearing case must never publish.
+_REPORTS = ("举报", "反映", "检举", "控告", "诬告", "诬陷")
+# (or the clause ends: "信访件反映李建国。")
+_MISCONDUCT = ("在|存在|收受|违规|违纪|违法|涉嫌|利用|私自|擅自|贪污|挪用|侵占|骗取|索要|滥用|插手|干预|虚报|冒领"
+               "|优亲厚友|不作为|乱作为|的问题|问题|等人|$|[，。；、]")
+_NAME_ACCUSED = re.compile(rf"(?:{'|'.join(_REPORTS)})称?{_DECIDED_NAME}(?={_MISCONDUCT})")
+_NAME_SOURCE = re.compile(rf"据{_DECIDED_NAME}(?:称|反映|介绍|交代|供述|陈述|回忆)")
+# (no bare 称 here: "，江苏称" is a province; 主动, 说明 and 提出 follow any subject: "，全程主动")
+_SAYS = ("承认", "坦言", "坦承", "辩称", "声称", "供述", "交代", "反映", "介绍", "陈述", "表示", "本人", "在任", "所在单位",
+         "所在部门")
+_SAYING = re.compile("|".join(_SAYS))
+_CLAUSE_START = "对，。；：！？ \t\n“"
+# A name beside an anonymised one, where the text was anonymised only in part: "李某与王海涛",
+# "王海涛和李某甲"; and a name that heads a count of people: "张海涛等3人", "李建国、王海涛二人"
+_PAIRED = "[与和及、跟同]"
+_NAME_BY_ANON = re.compile(
+    rf"某[甲乙丙丁\d]?等?{_PAIRED}(?P<name>{_PLAIN_NAME})(?={_AFTER_WORDS}|一起|共同|均|都|二人|两人)")
+_ANON_PARTNER = re.compile(rf"{_PAIRED}{_SURNAME}某")
+# (a count without 等 only after a list: "师徒二人" and "沈阳2名" are no names)
+_COUNT = r"[\d一二三四五六七八九十两]"
+_AND_COUNT = re.compile(rf"等{_COUNT}*[人名]")
+_NAME_LISTED_COUNT = re.compile(rf"、(?P<name>{_PLAIN_NAME}){_COUNT}+[人名]")
+_NAME_ENDING = re.compile(rf"(?P<name>{_PLAIN_NAME})")
+# what ends a word for a person's job, not a given name: "农技员等3人", "施工员与李某"
+_ROLE_ENDS = "员工手户匠警人师"
 _NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
 _ANON = re.compile(rf"{_SURNAME}某")
 # Two characters that start with a surname but are ordinary words after a title.
@@ -212,6 +248,10 @@ _NOT_NAMES = {
     # who a 同志 is in a case text: 纪检同志, 包抓同志, 全省同志
     "纪检", "包抓", "包联", "包片", "包村", "包户", "包保", "全国", "全省", "全市", "全县", "全区", "全镇", "全乡",
     "全村", "全局", "全系", "全军", "全民",
+    # after a role's word (党员路线, 村民安置, 监理费用, 群众时有反映)
+    "路线", "安置", "费用", "许可", "时有",
+    # what a report or a count may name besides a person (举报沙场存在, 反映路灯问题, 游客等3人)
+    "沙场", "管网", "管道", "路灯", "路面", "商贩", "时限", "成本", "农药", "商品", "车位", "游客", "纪委", "石匠",
 }
 
 
@@ -301,8 +341,7 @@ def scan_numbers(text: str) -> list[Hit]:
     return hits
 
 
-_NAME_HINT = re.compile(rf"{_TITLE_ALT}|同志|姓名")
-# a separate search: a character class in the alternation above made it six times slower
+# a search of its own: a character class inside an alternation of words made that six times slower
 _SEX_HINT = re.compile(r"[男女][，,、)）]")
 # Particles that may stand right before a name; "向王芳（女，" is 王芳. Three are also surnames, but
 # before a word and a title they are the particle far more often ("和教育局长", "向有关同志"), so a
@@ -314,16 +353,8 @@ _UNIT_SURNAMES = "党"
 _LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})、")
 _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
 _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _NAME_BEFORE_DECISION, _NAME_AS_AGENT,
+                    _NAME_ACCUSED, _NAME_SOURCE, _NAME_BY_ANON, _NAME_ENDING, _NAME_LISTED_COUNT,
                     _LIST_BEFORE, _LIST_AFTER)
-
-
-# the patterns that need no title, tried on every text (gating them on their words by str tests, or
-# adding the words to _NAME_HINT, cost more than the patterns themselves)
-_UNTITLED_PATTERNS = (_NAME_BEFORE_DECISION, _NAME_AS_AGENT)
-_NAME_PATTERNS = (_NAME_AFTER_TITLE, _NAME_BEFORE_COMRADE, _NAME_LABEL, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY,
-                  *_UNTITLED_PATTERNS)
-
-
 # A surname with a title is how the anonymised are addressed, not a full name: 王局长, 李书记, 王董
 _TITLE_GIVEN = frozenset([t for t in _TITLES if len(t) <= 2] + ["董"])
 
@@ -342,7 +373,8 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             name = name[1:]
         surname = _surname(name)
         given = name[len(surname):]
-        if name[-1] in _UNIT_ENDS or given == "常务" or surname in _UNIT_SURNAMES or given in _TITLE_GIVEN:
+        if (name[-1] in _UNIT_ENDS or name[-1] in _ROLE_ENDS or given == "常务" or surname in _UNIT_SURNAMES
+                or given in _TITLE_GIVEN):
             return None
         if m.groupdict().get("title") in _ORG_TITLES and len(given) < 2:  # "文旅局长" heads 文旅局
             return None
@@ -368,17 +400,67 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
         end = m.end("name")
 
 
+def _name_before(text: str, end: int, after: str = "") -> re.Match[str] | None:
+    """The name that ends at `end`, the longest that fits (a compound surname and two characters),
+    and only at the text's start or after one of the characters `after` where it is given."""
+    for pos in range(max(0, end - 4), end - 1):
+        if (not after or pos == 0 or text[pos - 1] in after) and (m := _NAME_ENDING.fullmatch(text, pos, end)):
+            return m
+    return None
+
+
+# The names before a rare anchor ("与李某", "等3人", "承认") are found from the anchor: a pattern that
+# starts with a surname would be tried at nearly every character of a Chinese text.
+def _saying(text: str) -> Iterator[re.Match[str]]:
+    for anchor in _SAYING.finditer(text):
+        if m := _name_before(text, anchor.start(), _CLAUSE_START):
+            yield m
+
+
+def _beside_anonymised(text: str) -> Iterator[re.Match[str]]:
+    for anchor in _ANON_PARTNER.finditer(text):
+        if m := _name_before(text, anchor.start()):
+            yield m
+
+
+def _heading_a_count(text: str) -> Iterator[re.Match[str]]:
+    for anchor in _AND_COUNT.finditer(text):
+        if m := _name_before(text, anchor.start()):
+            yield m
+
+
+_ADDRESSED_HINT = re.compile(_ADDRESSED_BY)
+# a word each name pattern needs (a title, 同志, a decision, 据, 某, 等 …): a short text without any
+# has no name to find, and one search tells (most texts are short: a title, a place, a citation)
+_NEEDED = re.compile("|".join(sorted(
+    {*_TITLES, *_ADDRESSED_BY.split("|"), "同志", "姓名", "男", "女", *_DECISIONS.split("|"), *_ACTS.split("|"),
+     *_REPORTS, "据", *_SAYS, "、", "等", "某"}, key=len, reverse=True)))
+_POST_HINT = re.compile(r"[（(](?:时任|原任|现任|曾任|系|原)")
+
+
 def scan_names(text: str) -> list[Hit]:
     hits: list[Hit] = []
-    patterns: tuple[re.Pattern[str], ...]
-    # every name pattern but the untitled ones needs one of these (str.find first: faster than any
-    # regular expression); most texts have no name at all and leave here
-    if _NAME_HINT.search(text) or (("男" in text or "女" in text) and _SEX_HINT.search(text)):
-        patterns = _NAME_PATTERNS
-    elif _NAME_BEFORE_DECISION.search(text) or _NAME_AS_AGENT.search(text):
-        patterns = _UNTITLED_PATTERNS
-    else:
+    # the shortest finding is a name and two characters: "张伟同志", "局长王芳"
+    if len(text) < 4 or (len(text) < 100 and not _NEEDED.search(text)):
         return hits
+    # A pattern that starts with a rare character or word reads every text: the engine skips ahead
+    # to it. One that starts with a surname (nearly any character) or a look-behind reads only the
+    # texts that hold what it needs after the name (str.find first: faster than a regular expression).
+    # Gating the title pattern on a search for any title cost as much as the pattern itself.
+    found: list[Iterable[re.Match[str]]] = [rx.finditer(text) for rx, wanted in (
+        (_NAME_AFTER_TITLE, True),
+        (_NAME_BEFORE_COMRADE, "同志" in text),
+        (_NAME_LABEL, "姓名" in text),
+        (_NAME_BEFORE_TITLE, _ADDRESSED_HINT.search(text) is not None),
+        (_NAME_BIOGRAPHY, (("男" in text or "女" in text) and _SEX_HINT.search(text) is not None)
+         or _POST_HINT.search(text) is not None),
+    ) if wanted]
+    found += [_NAME_BEFORE_DECISION.finditer(text), _NAME_AS_AGENT.finditer(text), _NAME_ACCUSED.finditer(text),
+              _NAME_SOURCE.finditer(text), _saying(text), _NAME_LISTED_COUNT.finditer(text)]
+    if "等" in text:
+        found.append(_heading_a_count(text))
+    if "某" in text:
+        found += [_NAME_BY_ANON.finditer(text), _beside_anonymised(text)]
     seen: set[int] = set()  # where found names end: one name can fit two patterns ("局长李建国（时任…")
 
     def add(m: re.Match[str]) -> bool:
@@ -392,8 +474,8 @@ def scan_names(text: str) -> list[Hit]:
                         "请设 subject.named: true 并在 sources 中注明出处"))
         return True
 
-    for rx in patterns:
-        for m in rx.finditer(text):
+    for matches in found:
+        for m in matches:
             if add(m):
                 for listed in _listed_with(text, m.start("name"), m.end("name")):
                     if not add(listed):

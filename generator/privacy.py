@@ -146,9 +146,10 @@ _TITLES = (
 _HAN = r"[\u4e00-\u9fff]"
 _SURNAME = "(?:" + "|".join(_SURNAMES_2) + "|[" + _SURNAMES_1 + "])"
 _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
-# What may follow a name: punctuation, end of text, or a particle that cannot begin a given name.
+# What may follow a name: punctuation, end of text, a particle that cannot begin a given name, or
+# what a person did ("经办人李建国未按规定", "当事人王芳擅自")
 _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领"
-                r"|主持|负责|反映|签字|同意|经手|所在|认为|提出")
+                r"|主持|负责|反映|签字|同意|经手|所在|认为|提出|未|没有|擅自|私自|违规|收受|涉嫌|利用|作为|主动|向")
 _AFTER = f"(?={_AFTER_WORDS})"
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name
 _NAME_AFTER_TITLE = re.compile(
@@ -205,8 +206,9 @@ _CLAUSE_START = "对，。；：！？ \t\n“"
 # A name beside an anonymised one, where the text was anonymised only in part: "李某与王海涛",
 # "王海涛和李某甲"; and a name that heads a count of people: "张海涛等3人", "李建国、王海涛二人"
 _PAIRED = "[与和及、跟同]"
+# (the shortest name that fits: "王某和张伟均未", not 张伟均)
 _NAME_BY_ANON = re.compile(
-    rf"某[甲乙丙丁\d]?等?{_PAIRED}(?P<name>{_PLAIN_NAME})(?={_AFTER_WORDS}|一起|共同|均|都|二人|两人)")
+    rf"某[甲乙丙丁\d]?等?{_PAIRED}(?P<name>{_PLAIN_NAME}?)(?={_AFTER_WORDS}|一起|共同|均|都|二人|两人)")
 _ANON_PARTNER = re.compile(rf"{_PAIRED}{_SURNAME}某")
 # (a count without 等 only after a list: "师徒二人" and "沈阳2名" are no names)
 _COUNT = r"[\d一二三四五六七八九十两]"
@@ -250,6 +252,8 @@ _NOT_NAMES = {
     "全村", "全局", "全系", "全军", "全民",
     # after a role's word (党员路线, 村民安置, 监理费用, 群众时有反映)
     "路线", "安置", "费用", "许可", "时有",
+    # after a title, before a misdeed's words (在局长任上未, 担任书记时期未)
+    "任上", "任内", "时期",
     # what a report or a count may name besides a person (举报沙场存在, 反映路灯问题, 游客等3人)
     "沙场", "管网", "管道", "路灯", "路面", "商贩", "时限", "成本", "农药", "商品", "车位", "游客", "纪委", "石匠",
 }

@@ -148,6 +148,10 @@ def test_allow_silences_only_that_exact_text_and_code():
     ("镇长助理王小明，", "王小明"),
     ("其妻子王芳在该公司任职", "王芳"),
     ("监理李强签字", "李强"),
+    # before what the person did (before: only punctuation and a few particles ended the name)
+    ("经办人李建国未按规定签字", "李建国"),
+    ("当事人王芳擅自变更", "王芳"),
+    ("副局长王海涛向组织说明", "王海涛"),
 ])
 def test_a_name_after_a_role_is_found(text, name):
     assert found(text) == [("E305", name)]
@@ -302,6 +306,7 @@ def test_what_a_decision_concerns_is_not_always_a_name(text):
     "听取了当事人陈述和申辩", "当事人陈述的情况属实", "当事人向纪委反映", "举报人曾多次反映",
     "当事人符合容错条件", "申请人向单位提出", "经办人于次日补办", "举报人反映的问题", "举报人李某",
     "联系人电话", "会计师事务所", "证人证言", "驾驶员安全驾驶", "审计员查明", "当事人曾经提出",
+    "在局长任上未能", "担任书记时期未", "当事人未按规定", "负责人擅自", "干部利用职务", "局长严重违规",
 ])
 def test_words_after_a_title_or_role_are_not_names(text):
     assert found(text) == []

@@ -66,7 +66,8 @@ def paragraph(rng: random.Random, n: int) -> str:
     clauses = [clause() for _ in range(n)]
     # A random join of word pieces can still read as a name in context ("反映" + "吴新担" + "，"),
     # which no real text holds and the check would refuse: the clause that holds it is drawn again
-    # (one scan of the paragraph, not one per clause: that tripled the time to write the records).
+    # One scan of the paragraph: 10,000 records took 35.7 s to write, 39.6 s with a scan of each clause
+    # and 29.6 s with none.
     while hits := scan_names(text := "，".join(clauses) + "。"):
         ends = list(itertools.accumulate(len(c) + 1 for c in clauses))
         for hit in hits:

@@ -181,7 +181,8 @@ _DECISIONS = ("澄清|免予问责|免于问责|不予问责|免予追责|容错
               # a sanction, in a lenient case's text: "给予李建国党内警告处分"
               "|党内警告|政务警告|警告|记过|记大过|降级|撤职|开除|批评教育|通报批评|提醒谈话|谈话提醒")
 # a given name as elsewhere (_GIVEN), and never the particles a sentence has there ("石匠的", "予以")
-_PLAIN_NAME = rf"{_SURNAME}(?!某)(?:(?![予以及其的了]){_GIVEN}){{1,2}}"
+_GIVEN_CHAR = rf"(?:(?![予以及其的了]){_GIVEN})"
+_PLAIN_NAME = rf"{_SURNAME}(?!某){_GIVEN_CHAR}{{1,2}}"
 _DECIDED_NAME = rf"(?P<name>{_PLAIN_NAME})(?:等)?(?:同志)?"
 # (the leading character is matched, not looked behind at: a pattern that starts with a character
 # class lets the regex engine skip ahead to it, twice as fast over text without a name)
@@ -202,13 +203,14 @@ _NAME_SOURCE = re.compile(rf"据{_DECIDED_NAME}(?:称|反映|介绍|交代|供�
 _SAYS = ("承认", "坦言", "坦承", "辩称", "声称", "供述", "交代", "反映", "介绍", "陈述", "表示", "本人", "在任", "所在单位",
          "所在部门")
 _SAYING = re.compile("|".join(_SAYS))
+# where a speaker's name may begin: after a clause's start or 对 ("对王海涛所在单位")
 _CLAUSE_START = "对，。；：！？ \t\n“"
 # A name beside an anonymised one, where the text was anonymised only in part: "李某与王海涛",
 # "王海涛和李某甲"; and a name that heads a count of people: "张海涛等3人", "李建国、王海涛二人"
 _PAIRED = "[与和及、跟同]"
 # (the shortest name that fits: "王某和张伟均未", not 张伟均)
 _NAME_BY_ANON = re.compile(
-    rf"某[甲乙丙丁\d]?等?{_PAIRED}(?P<name>{_PLAIN_NAME}?)(?={_AFTER_WORDS}|一起|共同|均|都|二人|两人)")
+    rf"某[甲乙丙丁\d]?等?{_PAIRED}(?P<name>{_SURNAME}(?!某){_GIVEN_CHAR}{{1,2}}?)(?={_AFTER_WORDS}|一起|共同|均|都|二人|两人)")
 _ANON_PARTNER = re.compile(rf"{_PAIRED}{_SURNAME}某")
 # (a count without 等 only after a list: "师徒二人" and "沈阳2名" are no names)
 _COUNT = r"[\d一二三四五六七八九十两]"
@@ -250,7 +252,7 @@ _NOT_NAMES = {
     # who a 同志 is in a case text: 纪检同志, 包抓同志, 全省同志
     "纪检", "包抓", "包联", "包片", "包村", "包户", "包保", "全国", "全省", "全市", "全县", "全区", "全镇", "全乡",
     "全村", "全局", "全系", "全军", "全民",
-    # after a role's word (党员路线, 村民安置, 监理费用, 群众时有反映)
+    # after a role's word (村民安置, 监理费用, 领导时有过问, 党员路线教育)
     "路线", "安置", "费用", "许可", "时有",
     # after a title, before a misdeed's words (在局长任上未, 担任书记时期未)
     "任上", "任内", "时期",

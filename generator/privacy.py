@@ -151,9 +151,10 @@ _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领"
                 r"|主持|负责|反映|签字|同意|经手|所在|认为|提出|未|没有|擅自|私自|违规|收受|涉嫌|利用|作为|主动|向")
 _AFTER = f"(?={_AFTER_WORDS})"
-# "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name
+# "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和, 与 or 及
+# between two people ("局长和王海涛")
 _NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?(?P<name>{_SURNAME}(?!某)(?:(?![的了]){_HAN}){{1,2}}){_AFTER}")
+    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?[和与及]?(?P<name>{_SURNAME}(?!某)(?:(?![的了]){_HAN}){{1,2}}){_AFTER}")
 # A name before the title it is addressed by ("经王小明副局长同意", "李建国书记表示"). Only after a
 # non-Han character, a particle or the last character of a unit's name ("住建局李建国副局长"), so
 # that words inside a phrase ("工程项目经理": 程项目) are not read as names. A bare "<org>长" title
@@ -372,11 +373,13 @@ def _surname(name: str) -> str:
 def _plausible_name(m: re.Match[str]) -> str | None:
     """The name a pattern found, or None where the match is a word or a unit after all."""
     name = m.group("name")
+    # 和 after a title joins two people or words ("干部和群众的", "局长和王海涛在"): the name, if any,
+    # follows it (the surnames 向 and 于 after a title are left to _NOT_NAMES: 于谦 is a name)
+    if name[0] in (_PARTICLES if m.re in _BEFORE_PATTERNS else "和" if m.re is _NAME_AFTER_TITLE else ""):
+        if len(name) < 3 or not re.match(_SURNAME, name[1:]):
+            return None
+        name = name[1:]
     if m.re in _BEFORE_PATTERNS:
-        if name[0] in _PARTICLES:
-            if len(name) < 3 or not re.match(_SURNAME, name[1:]):
-                return None
-            name = name[1:]
         surname = _surname(name)
         given = name[len(surname):]
         if (name[-1] in _UNIT_ENDS or name[-1] in _ROLE_ENDS or given == "常务" or surname in _UNIT_SURNAMES

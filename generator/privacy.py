@@ -152,9 +152,9 @@ _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【
                 r"|主持|负责|反映|签字|同意|经手|所在|认为|提出|未|没有|擅自|私自|违规|收受|涉嫌|利用|作为|主动|向")
 _AFTER = f"(?={_AFTER_WORDS})"
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和, 与 or 及
-# between two people ("局长和王海涛")
+# between two people ("局长和王海涛"). No given name holds 的, 了, 未 or 没 ("监理方未在…" is no 方未).
 _NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?[和与及]?(?P<name>{_SURNAME}(?!某)(?:(?![的了]){_HAN}){{1,2}}){_AFTER}")
+    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?[和与及]?(?P<name>{_SURNAME}(?!某)(?:(?![的了未没]){_HAN}){{1,2}}){_AFTER}")
 # A name before the title it is addressed by ("经王小明副局长同意", "李建国书记表示"). Only after a
 # non-Han character, a particle or the last character of a unit's name ("住建局李建国副局长"), so
 # that words inside a phrase ("工程项目经理": 程项目) are not read as names. A bare "<org>长" title
@@ -256,7 +256,7 @@ _NOT_NAMES = {
     # after a role's word (村民安置, 监理费用, 领导时有过问, 党员路线教育)
     "路线", "安置", "费用", "许可", "时有",
     # after a title, before a misdeed's words (在局长任上未, 担任书记时期未)
-    "任上", "任内", "时期",
+    "任上", "任内", "时期", "方才",
     # what a report or a count may name besides a person (举报沙场存在, 反映路灯问题, 游客等3人)
     "沙场", "管网", "管道", "路灯", "路面", "商贩", "时限", "成本", "农药", "商品", "车位", "游客", "纪委", "石匠",
 }

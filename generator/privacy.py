@@ -149,7 +149,9 @@ _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 # What may follow a name: punctuation, end of text, a particle that cannot begin a given name, or
 # what a person did ("经办人李建国未按规定", "当事人王芳擅自")
 _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领"
-                r"|主持|负责|反映|签字|同意|经手|所在|认为|提出|未|没有|擅自|私自|违规|收受|涉嫌|利用|作为|主动|向")
+                r"|主持|负责|反映|签字|同意|经手|所在|认为|提出|未|没有|擅自|私自|违规|收受|涉嫌|利用|作为|主动|向"
+                r"|前往|上门|组织|召集|安排|要求|决定|拒绝|收取|办理|审核|联系|多次|再次|及时|立即|随即|当即|带队|陪同"
+                r"|参与|参加|接受|提供|出具|私下|个人")
 _AFTER = f"(?={_AFTER_WORDS})"
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和, 与 or 及
 # between two people ("局长和王海涛"). No given name holds 的, 了, 未 or 没 ("监理方未在…" is no 方未).
@@ -256,7 +258,7 @@ _NOT_NAMES = {
     # after a role's word (村民安置, 监理费用, 领导时有过问, 党员路线教育)
     "路线", "安置", "费用", "许可", "时有",
     # after a title, before a misdeed's words (在局长任上未, 担任书记时期未)
-    "任上", "任内", "时期", "方才",
+    "任上", "任内", "时期", "方才", "连夜",
     # what a report or a count may name besides a person (举报沙场存在, 反映路灯问题, 游客等3人)
     "沙场", "管网", "管道", "路灯", "路面", "商贩", "时限", "成本", "农药", "商品", "车位", "游客", "纪委", "石匠",
 }

@@ -152,6 +152,8 @@ def test_allow_silences_only_that_exact_text_and_code():
     ("经办人李建国未按规定签字", "李建国"),
     ("当事人王芳擅自变更", "王芳"),
     ("副局长王海涛向组织说明", "王海涛"),
+    ("网格员李建国上门核实", "李建国"),
+    ("局长王海涛带队检查", "王海涛"),
     ("副局长和王海涛在现场", "王海涛"),  # two people joined by 和 (before: passed)
 ])
 def test_a_name_after_a_role_is_found(text, name):
@@ -310,7 +312,7 @@ def test_what_a_decision_concerns_is_not_always_a_name(text):
     "在局长任上未能", "担任书记时期未", "当事人未按规定", "负责人擅自", "干部利用职务", "局长严重违规",
     # 和 joins a title to another word (before: "干部和群众的" was the full name 和群众)
     "走访干部和群众的", "局长和家属在", "书记和镇长在", "村民和干部的", "领导和同事的", "局长和商户的",
-    "监理方未在规定时间内", "医生方才在",
+    "监理方未在规定时间内", "医生方才在", "经理连夜组织", "局长连夜赶到",
 ])
 def test_words_after_a_title_or_role_are_not_names(text):
     assert found(text) == []

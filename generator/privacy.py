@@ -359,7 +359,7 @@ _PARTICLES = "向于和与对由经被将把给同跟及"
 # A surname that far more often begins a unit's or a body's name before a title: 党支部, 党建, 党群
 _UNIT_SURNAMES = "党"
 # The names listed with a found one: "对张伟、王芳等3名同志", "经办人张伟、王芳签字"
-_LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})、")
+_LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})")  # before a 、
 _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
 _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _NAME_BEFORE_DECISION, _NAME_AS_AGENT,
                     _NAME_ACCUSED, _NAME_SOURCE, _NAME_BY_ANON, _NAME_ENDING, _NAME_LISTED_COUNT,
@@ -397,8 +397,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
 def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
     """The names in a list joined by 、 with the name at text[start:end], nearest first."""
     while start > 0 and text[start - 1] == "、":
-        m = next((m for pos in range(max(0, start - 5), start - 2)
-                  if (m := _LIST_BEFORE.fullmatch(text, pos, start))), None)
+        m = _name_before(text, start - 1, _LIST_BEFORE)
         if m is None:
             break
         yield m
@@ -411,32 +410,20 @@ def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
         end = m.end("name")
 
 
-def _name_before(text: str, end: int, after: str = "") -> re.Match[str] | None:
+def _name_before(text: str, end: int, name: re.Pattern[str] = _NAME_ENDING, after: str = "") -> re.Match[str] | None:
     """The name that ends at `end`, the longest that fits (a compound surname and two characters),
     and only at the text's start or after one of the characters `after` where it is given."""
     for pos in range(max(0, end - 4), end - 1):
-        if (not after or pos == 0 or text[pos - 1] in after) and (m := _NAME_ENDING.fullmatch(text, pos, end)):
+        if (not after or pos == 0 or text[pos - 1] in after) and (m := name.fullmatch(text, pos, end)):
             return m
     return None
 
 
-# The names before a rare anchor ("与李某", "等3人", "承认") are found from the anchor: a pattern that
-# starts with a surname would be tried at nearly every character of a Chinese text.
-def _saying(text: str) -> Iterator[re.Match[str]]:
-    for anchor in _SAYING.finditer(text):
-        if m := _name_before(text, anchor.start(), _CLAUSE_START):
-            yield m
-
-
-def _beside_anonymised(text: str) -> Iterator[re.Match[str]]:
-    for anchor in _ANON_PARTNER.finditer(text):
-        if m := _name_before(text, anchor.start()):
-            yield m
-
-
-def _heading_a_count(text: str) -> Iterator[re.Match[str]]:
-    for anchor in _AND_COUNT.finditer(text):
-        if m := _name_before(text, anchor.start()):
+def _names_before(anchor: re.Pattern[str], text: str, after: str = "") -> Iterator[re.Match[str]]:
+    """The names right before each match of a rare anchor ("与李某", "等3人", "承认"): found from the
+    anchor, as a pattern that starts with a surname would be tried at nearly every character."""
+    for a in anchor.finditer(text):
+        if m := _name_before(text, a.start(), after=after):
             yield m
 
 
@@ -467,11 +454,12 @@ def scan_names(text: str) -> list[Hit]:
          or _POST_HINT.search(text) is not None),
     ) if wanted]
     found += [_NAME_BEFORE_DECISION.finditer(text), _NAME_AS_AGENT.finditer(text), _NAME_ACCUSED.finditer(text),
-              _NAME_SOURCE.finditer(text), _saying(text), _NAME_LISTED_COUNT.finditer(text)]
+              _NAME_SOURCE.finditer(text), _names_before(_SAYING, text, _CLAUSE_START),
+              _NAME_LISTED_COUNT.finditer(text)]
     if "等" in text:
-        found.append(_heading_a_count(text))
+        found.append(_names_before(_AND_COUNT, text))
     if "某" in text:
-        found += [_NAME_BY_ANON.finditer(text), _beside_anonymised(text)]
+        found += [_NAME_BY_ANON.finditer(text), _names_before(_ANON_PARTNER, text)]
     seen: set[int] = set()  # where found names end: one name can fit two patterns ("局长李建国（时任…")
 
     def add(m: re.Match[str]) -> bool:

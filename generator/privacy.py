@@ -153,10 +153,10 @@ _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【
                 r"|前往|上门|组织|召集|安排|要求|决定|拒绝|收取|办理|审核|联系|多次|再次|及时|立即|随即|当即|带队|陪同"
                 r"|参与|参加|接受|提供|出具|私下|个人")
 _AFTER = f"(?={_AFTER_WORDS})"
-# "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和, 与 or 及
-# between two people ("局长和王海涛"). No given name holds 的, 了, 未 or 没 ("监理方未在…" is no 方未).
+# "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和 or 与
+# between two people ("局长和王海涛"; not 及, which begins 及时: "干部及时澄清是非"). No given name holds 的, 了, 未 or 没 ("监理方未在…" is no 方未).
 _NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?[和与及]?(?P<name>{_SURNAME}(?!某)(?:(?![的了未没]){_HAN}){{1,2}}){_AFTER}")
+    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?[和与]?(?P<name>{_SURNAME}(?!某)(?:(?![的了未没]){_HAN}){{1,2}}){_AFTER}")
 # A name before the title it is addressed by ("经王小明副局长同意", "李建国书记表示"). Only after a
 # non-Han character, a particle or the last character of a unit's name ("住建局李建国副局长"), so
 # that words inside a phrase ("工程项目经理": 程项目) are not read as names. A bare "<org>长" title

@@ -46,10 +46,16 @@ def cache_path(kind: str, folder: Path) -> Path | None:
     return base / f"{kind}-{hashlib.blake2b(os.fsencode(folder.resolve()), digest_size=10).hexdigest()}"
 
 
+def code_files() -> list[Path]:
+    """The checker's source and the data its rules read (the ordinary words of privacy.py)."""
+    here = Path(__file__).parent
+    return sorted([*here.glob("*.py"), *here.glob("data/*")])
+
+
 def _code_digest() -> bytes:
-    """The checker's own source and the libraries whose behaviour it relies on."""
+    """The checker's own source and data, and the libraries whose behaviour it relies on."""
     h = hashlib.blake2b(digest_size=16)
-    for src in sorted(Path(__file__).parent.glob("*.py")):
+    for src in code_files():
         h.update(src.name.encode() + b"\0" + src.read_bytes())
     for lib in ("pydantic", "pydantic-core", "PyYAML", "markdown-it-py"):
         try:

@@ -17,7 +17,7 @@ from .cache import CheckCache
 from .diagnostics import Diagnostic, sort_diagnostics
 from .load import Document, Node, as_date, iter_record_files, load_file, real_path
 from .parallel import chunks, fork_map
-from .privacy import apply_allow, display_names_person, scan_names, scan_text
+from .privacy import anonymised_surnames, apply_allow, display_names_person, scan_names, scan_text
 
 _SCHEMAS = {
     "case": model.json_schema(),
@@ -284,11 +284,15 @@ def scan_document(doc: Document, names: bool = True, own_name: str = "",
     places = [p for p in places if len(p) >= 2]
     if doc.root is None:
         return
-    for loc, node in _walk_scalars(doc.root):
-        if loc[:2] == ("disclosure", "allow"):
-            continue  # the allow entries themselves are not scanned
+    scalars = [(loc, node) for loc, node in _walk_scalars(doc.root) if loc[:2] != ("disclosure", "allow")]
+    # the surnames of the people the record names by "X某": their full names are looked for anywhere
+    surnames: set[str] = set()
+    if names:
+        for _, node in scalars:
+            surnames |= anonymised_surnames(node.raw)
+    for loc, node in scalars:  # (the allow entries themselves are not scanned)
         text = node.raw
-        hits = apply_allow(text, scan_text(text, names=names), allows or [])
+        hits = apply_allow(text, scan_text(text, names=names, surnames=surnames), allows or [])
         if own_name:
             hits = [h for h in hits if not (h.code == "E305" and h.text in own_name)]
         if places:

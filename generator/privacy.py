@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable, Iterator
 
 
@@ -264,6 +265,20 @@ _NOT_NAMES = {
 }
 
 
+# Ordinary words that begin with a surname (高度, 尤其, 时代, 纪律, 郑重 …), from jieba's dictionary:
+# tools/ordinary_words.py says how the list was made. A "name" that is one of them is the word.
+ORDINARY_WORDS = frozenset(
+    line for line in (Path(__file__).parent / "data" / "ordinary_words.txt").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#"))
+# after a word, what shows that the third character is not a given name's: "工作人员解释说，"
+_WORD_ENDS = frozenset("说在的于对和与被将曾是为称因等就又也都还便即仍已")
+
+
+def ordinary_word(name: str) -> bool:
+    """True when a "name" reads as an ordinary word (or a word and a particle)."""
+    return name in ORDINARY_WORDS or (len(name) == 3 and name[2] in _WORD_ENDS and name[:2] in ORDINARY_WORDS)
+
+
 _ANY_DIGIT = re.compile(r"\d")
 _ADDRESS_HINT = re.compile("门牌|单元|栋|幢|室|号")
 
@@ -389,7 +404,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             return None
         if m.groupdict().get("title") in _ORG_TITLES and len(given) < 2:  # "文旅局长" heads 文旅局
             return None
-    if name[:2] in _NOT_NAMES or "某" in name:
+    if name[:2] in _NOT_NAMES or "某" in name or ordinary_word(name):
         return None
     return name
 
@@ -482,6 +497,57 @@ def scan_names(text: str) -> list[Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
+# ---- the subject's own full name ----
+# The likeliest leak: a record that writes its subject "李某" everywhere but in one sentence, which
+# has the full name and no title or other word to find it by ("李建国在推进项目中…"). The record
+# itself says which surnames to look for: those of the "X某" it names people by. Such a surname with
+# one or two characters, at a clause's start and before what a person does (_AFTER_WORDS), is taken
+# for that person's full name, unless it is an ordinary word. Surnames that are also common
+# function words are left out: at a clause's start they are mostly the word ("，时表示", "，应以",
+# "，任组长", "。和结果…").
+ANON_SURNAME = re.compile(rf"(?P<surname>{_SURNAME})某")
+_FUNCTION_SURNAMES = frozenset("于向和时应曾常任全关成连")
+# how a person is addressed by surname, not a given name: 王老, 韩女士, 王老汉
+_ADDRESS_WORDS = frozenset("老 老汉 女士 先生 大夫 师傅 阿姨 大爷 大妈 大姐 大哥 老板 老师 同志".split())
+_SUBJECT_GIVEN = r"(?:(?![某的了是在和与及其予以等副总])[\u4e00-\u9fff])"
+# (not after 、 or an opening quote, nor before a closing one: there a word is far likelier, "“白条”",
+# "高水平、高品位")
+_SUBJECT_START = "\n，。；：！？）(),.;:!?"
+
+
+def anonymised_surnames(text: str) -> set[str]:
+    """The surnames of the people a text names by surname + 某 (李某, 欧阳某甲)."""
+    return {m.group("surname") for m in ANON_SURNAME.finditer(text)} - _FUNCTION_SURNAMES if "某" in text else set()
+
+
+def _subject_pattern(surnames: frozenset[str]) -> re.Pattern[str]:
+    return _SUBJECT_PATTERNS.get(surnames) or _SUBJECT_PATTERNS.setdefault(surnames, re.compile(
+        rf"(?:^|(?<=[{_SUBJECT_START}]))(?P<name>(?:{'|'.join(sorted(surnames, key=len, reverse=True))})"
+        rf"{_SUBJECT_GIVEN}{{1,2}}?)(?![”’》])(?={_AFTER_WORDS})"))
+
+
+_SUBJECT_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def scan_subject_names(text: str, surnames: Iterable[str]) -> list[Hit]:
+    """E305: full names with one of `surnames` (those of the record's "X某"), where a clause begins."""
+    wanted = frozenset(s for s in surnames if s in text)
+    if not wanted:
+        return []
+    hits = []
+    for m in _subject_pattern(wanted).finditer(text):
+        name = m.group("name")
+        surname = _surname(name)
+        given = name[len(surname):]
+        if (name[:2] in _NOT_NAMES or ordinary_word(name) or name[-1] in _UNIT_ENDS or name[-1] in _ROLE_ENDS
+                or given in _TITLE_GIVEN or given in _ADDRESS_WORDS):
+            continue
+        hits.append(Hit("E305", m.start("name"), m.end("name"), name,
+                        f"疑似完整人名 “{name}”：本记录把姓{surname}的人写作 “{surname}某”，这里也应写作 “{surname}某”；"
+                        "若这是对象本人且官方已公开其全名，请设 subject.named: true 并在 sources 中注明出处"))
+    return hits
+
+
 def display_names_person(display: str) -> bool:
     """True when a subject's public name follows surname + 某 (李某, 欧阳某甲, 王某1)."""
     return bool(_ANON.search(display))
@@ -518,13 +584,14 @@ def readable(text: str) -> tuple[str, list[int] | None]:
     return "".join(text[i] for i in kept).translate(HALF_WIDTH), kept
 
 
-def scan_text(text: str, names: bool = True) -> list[Hit]:
-    """All privacy and markup hits in one text value, with spans and text as written."""
+def scan_text(text: str, names: bool = True, surnames: Iterable[str] = ()) -> list[Hit]:
+    """All privacy and markup hits in one text value, with spans and text as written. `surnames`:
+    those of the record's "X某" (anonymised_surnames), whose full names are looked for anywhere."""
     view, where = readable(text)
     if where is None:
-        return _scan(text, names)
+        return _scan(text, names, surnames)
     hits = []
-    for h in _scan(view, names):
+    for h in _scan(view, names, surnames):
         start, end = where[h.start], where[h.end - 1] + 1
         written = text[start:end]
         hidden = any(unicodedata.category(ch) == "Cf" for ch in written)
@@ -532,7 +599,7 @@ def scan_text(text: str, names: bool = True) -> list[Hit]:
     return hits
 
 
-def _scan(text: str, names: bool) -> list[Hit]:
+def _scan(text: str, names: bool, surnames: Iterable[str] = ()) -> list[Hit]:
     hits: list[Hit] = []
     if _ANY_DIGIT.search(text):
         hits += scan_numbers(text)
@@ -562,7 +629,12 @@ def _scan(text: str, names: bool) -> list[Hit]:
                 hits.append(Hit("E401", start, start + len(target), target,
                                 f"链接地址 “{target[:40]}” 不安全：只允许 http、https 或 mailto 链接"))
     if names:
-        hits += scan_names(text)
+        found = scan_names(text)
+        if surnames and found:  # one finding for a name both ways
+            hits += found + [h for h in scan_subject_names(text, surnames)
+                             if not any(f.start < h.end and h.start < f.end for f in found)]
+        else:
+            hits += found + (scan_subject_names(text, surnames) if surnames else [])
     return hits
 
 

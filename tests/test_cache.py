@@ -200,3 +200,12 @@ def test_a_hit_is_shown_with_the_path_of_this_run(project_copy, cache_home, monk
         assert (a.line, a.code, a.message) == (b.line, b.code, b.message)
     assert [r.path for r in there.records] == [os.path.relpath(project_copy / r.path, project_copy / "cases")
                                                for r in here.records]
+
+
+def test_the_rules_data_is_part_of_the_code_digest():
+    """A cached result depends on the word list privacy.py reads as much as on its source: a new
+    list must check every file again (it did not: only *.py were digested)."""
+    from generator import cache
+
+    names = {p.name for p in cache.code_files()}
+    assert {"privacy.py", "check.py", "ordinary_words.txt"} <= names

@@ -97,6 +97,21 @@ def test_a_regions_short_name_before_a_title_is_no_person(tmp_path):
     assert d.code == "E305" and "周建国" in d.message
 
 
+def test_the_subjects_full_name_is_found_by_the_records_own_surname(tmp_path):
+    """A record that writes its subject 李某 and, in one sentence, 李建国 with no title or other
+    word around it: the record's own "李某" says which surname to look for. The same sentence in a
+    record whose people are all 王某 names no one this record anonymises, and is not reported."""
+    leak = base_record().replace("summary: 事件经过。", "summary: 调查组认为，李建国在推进项目时没有谋取私利。")
+    [d] = check_text(tmp_path, leak).diagnostics
+    assert d.code == "E305" and "李建国" in d.message and "李某" in d.message
+    other = leak.replace("display: 雁塔区某局副局长李某", "display: 雁塔区某局副局长王某")
+    assert found(check_text(tmp_path, other)) == []
+    # another person the text anonymises counts as well: 举报人张某 … 张海涛在
+    colleague = other.replace("summary: 调查组认为，李建国", "summary: 举报人张某反映后，张海涛")
+    [d] = check_text(tmp_path, colleague).diagnostics
+    assert d.code == "E305" and "张海涛" in d.message
+
+
 def test_scheduled_record_is_a_note_not_an_error(tmp_path):
     text = base_record().replace("published: 2024-03-01", "published: 2027-01-01")
     result = check_text(tmp_path, text)

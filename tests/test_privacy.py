@@ -3,7 +3,8 @@ import sys
 
 import pytest
 
-from generator.privacy import apply_allow, gb11643_valid, luhn_valid, readable, scan_text
+from generator.privacy import (anonymised_surnames, apply_allow, gb11643_valid, luhn_valid, ordinary_word, readable,
+                               scan_text)
 
 
 def found(text: str) -> list[tuple[str, str]]:
@@ -317,6 +318,54 @@ def test_what_a_decision_concerns_is_not_always_a_name(text):
 ])
 def test_words_after_a_title_or_role_are_not_names(text):
     assert found(text) == []
+
+
+# The subject's own full name, where the record names its people by the surnames given ("李某"
+# elsewhere in the record): at a clause's start, before what a person does or the clause's end.
+@pytest.mark.parametrize("text, name", [
+    ("李建国在推进项目中没有谋取私利。", "李建国"),
+    ("经查，李建国未按规定报批", "李建国"),
+    ("调查组认为，李建国的做法符合容错情形", "李建国"),
+    ("。李明表示同意", "李明"),
+    ("经核实，李建\u200b国擅自变更了方案", "李建\u200b国"),  # an invisible character hides nothing
+    ("会后，欧阳海涛主动向组织说明情况", "欧阳海涛"),
+    ("经查，王海和李某一起到现场", "王海"),
+])
+def test_a_full_name_with_the_records_surname_is_found(text, name):
+    assert [h.text for h in scan_text(text, surnames={"李", "王", "欧阳"}) if h.code == "E305"] == [name]
+
+
+@pytest.mark.parametrize("text", [
+    "李建国在推进项目中没有谋取私利。",  # a surname no "X某" of the record has
+])
+def test_a_name_without_its_surname_in_the_record_is_left_to_the_other_rules(text):
+    assert [h.text for h in scan_text(text, surnames={"王"}) if h.code == "E305"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "高新区的项目", "，高度重视", "，高于规定的标准", "李某在会上表示", "李某某的做法", "，李书记在会上",
+    "王局长的意见", "，王老在会上", "韩女士的回答", "门前的“白条”的问题", "，高度、高品位", "，周边的村民",
+    "黄河的臂弯，", "，马上便将", "解释说，", "，韩国也是", "，王家村的",
+])
+def test_words_that_begin_with_the_records_surname_are_not_names(text):
+    surnames = {"高", "李", "王", "韩", "白", "周", "黄", "马", "陈", "解"}
+    assert [h.text for h in scan_text(text, surnames=surnames) if h.code == "E305"] == []
+
+
+def test_surnames_that_are_function_words_are_not_looked_for():
+    """时, 应, 任, 和 … at a clause's start are mostly the word ("，时表示", "，应以"): a record's
+    时某 or 任某 does not make every such clause a name."""
+    assert anonymised_surnames("时某和任某、李某、欧阳某甲") == {"李", "欧阳"}
+    assert anonymised_surnames("没有匿名的人") == set()
+
+
+def test_ordinary_words_are_not_names_after_a_title():
+    """Words from jieba's dictionary that begin with a surname: after a title or a role they were
+    full names (尤其, 时代, 纪律, 郑重, 成为); a word and a particle likewise (解释说)."""
+    for text in ["党员尤其是先富起来的", "，工作人员解释说，", "以此为民警纪律“高压线”", "领导郑重表示，",
+                 "反映时代，创作出更多作品", "母亲付出的最多"]:
+        assert found(text) == [], text
+    assert ordinary_word("尤其") and ordinary_word("解释说") and not ordinary_word("李建国")
 
 
 # An e-mail address disguised against harvesters is still an address (before: all of these passed)

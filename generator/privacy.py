@@ -271,7 +271,7 @@ ORDINARY_WORDS = frozenset(
     line for line in (Path(__file__).parent / "data" / "ordinary_words.txt").read_text(encoding="utf-8").splitlines()
     if line and not line.startswith("#"))
 # after a word, what shows that the third character is not a given name's: "工作人员解释说，"
-_WORD_ENDS = frozenset("说在的于对和与被将曾是为称因等就又也都还便即仍已")
+_WORD_ENDS = frozenset("说在的于对和与被将曾是为称因等就又也都还便即仍已地得")
 
 
 def ordinary_word(name: str) -> bool:
@@ -371,6 +371,9 @@ _SEX_HINT = re.compile(r"[男女][，,、)）]")
 # before a word and a title they are the particle far more often ("和教育局长", "向有关同志"), so a
 # name found before a title or 同志 never starts with one (于海洋同志 goes unnoticed).
 _PARTICLES = "向于和与对由经被将把给同跟及"
+# 任 (to serve as) and 应 (at the invitation of) are verbs before a title as well: "丹寨县任科技副县长",
+# "应国家主席" (任建新院长 goes unnoticed; in a list of names, or before 表示, 任建新 is still found)
+_VERBS_BEFORE = "任应"
 # A surname that far more often begins a unit's or a body's name before a title: 党支部, 党建, 党群
 _UNIT_SURNAMES = "党"
 # The names listed with a found one: "对张伟、王芳等3名同志", "经办人张伟、王芳签字"
@@ -383,6 +386,17 @@ _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _
 _TITLE_GIVEN = frozenset([t for t in _TITLES if len(t) <= 2] + ["董"])
 
 
+# After a title, 时 is "when" and 应 "should", hardly ever the surnames: "他担任副局长时负责的项目"
+# was the full name 时负责, "局长应以" 应以
+_WHEN_OR_SHOULD = "时应"
+# a place after a title that ends it: "上海市长宁区" (市长 + 宁区); not 村, which ends given names (关牧村)
+_PLACE_ENDS = "区县市省镇乡"
+# what a person does is no given name: after a title, "时签字", "任过" read as a name and an act
+_ACT_WORDS = frozenset(w for w in (*_AFTER_WORDS.split("|"), *_ACTS.split("|"), *_SAYS, *_MISCONDUCT.split("|"),
+                                   *_DECISIONS.split("|"), "推动", "强调", "指出", "认为", "介绍", "提出")
+                       if len(w) >= 2 and all("\u4e00" <= ch <= "\u9fff" for ch in w))
+
+
 def _surname(name: str) -> str:
     return name[:2] if name[:2] in _SURNAMES_2 else name[0]
 
@@ -392,7 +406,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
     name = m.group("name")
     # 和 after a title joins two people or words ("干部和群众的", "局长和王海涛在"): the name, if any,
     # follows it (the surnames 向 and 于 after a title are left to _NOT_NAMES: 于谦 is a name)
-    if name[0] in (_PARTICLES if m.re in _BEFORE_PATTERNS else "和" if m.re is _NAME_AFTER_TITLE else ""):
+    if name[0] in (_PARTICLES + _VERBS_BEFORE if m.re is _NAME_BEFORE_TITLE else _PARTICLES if m.re in _BEFORE_PATTERNS else "和" if m.re is _NAME_AFTER_TITLE else ""):
         if len(name) < 3 or not re.match(_SURNAME, name[1:]):
             return None
         name = name[1:]
@@ -404,7 +418,11 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             return None
         if m.groupdict().get("title") in _ORG_TITLES and len(given) < 2:  # "文旅局长" heads 文旅局
             return None
-    if name[:2] in _NOT_NAMES or "某" in name or ordinary_word(name):
+    elif m.re is _NAME_AFTER_TITLE and (name[0] in _WHEN_OR_SHOULD or name[-1] in _PLACE_ENDS):
+        return None
+    if name[len(_surname(name)):] in _ADDRESS_WORDS:  # 祝老同志, 王老汉
+        return None
+    if name[:2] in _NOT_NAMES or "某" in name or ordinary_word(name) or name[len(_surname(name)):] in _ACT_WORDS:
         return None
     return name
 

@@ -152,7 +152,13 @@ _TITLE_ALT = "|".join(sorted(_TITLES, key=len, reverse=True))
 _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【】]|同志|等|在|于|因|对|的|和|与|被|将|曾|是|为|称|说|表示|带领"
                 r"|主持|负责|反映|签字|同意|经手|所在|认为|提出|未|没有|擅自|私自|违规|收受|涉嫌|利用|作为|主动|向"
                 r"|前往|上门|组织|召集|安排|要求|决定|拒绝|收取|办理|审核|联系|多次|再次|及时|立即|随即|当即|带队|陪同"
-                r"|参与|参加|接受|提供|出具|私下|个人")
+                r"|参与|参加|接受|提供|出具|私下|个人"
+                # (and from the People's Daily corpus, where names after a title were missed before them)
+                r"|介绍|出席|告诉|指出|强调|来到|首先|会见|率领|一行|也在|也是|宣布|专程|分别|接到|发表|汇报|报告"
+                r"|今天|日前|最近|近日|当天|次日|随后|以及|及其"
+                # (what a case record says an official did: "网格员李建国走访")
+                r"|走访|核实|调查|检查|督促|协调|召开|赶到|赶赴|深入|到场|进行|开展|落实|推进|指导|批示|签发|审批"
+                r"|答复|回复|通知|告知|说明|解释|承诺|保证|坚持|认真|积极")
 _AFTER = f"(?={_AFTER_WORDS})"
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和 or 与
 # between two people ("局长和王海涛"; not 及, which begins 及时: "干部及时澄清是非"). No given name holds 的, 了, 未 or 没 ("监理方未在…" is no 方未).
@@ -418,7 +424,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             return None
         if m.groupdict().get("title") in _ORG_TITLES and len(given) < 2:  # "文旅局长" heads 文旅局
             return None
-    elif m.re is _NAME_AFTER_TITLE and (name[0] in _WHEN_OR_SHOULD or name[-1] in _PLACE_ENDS):
+    elif m.re is _NAME_AFTER_TITLE and (name[0] in _WHEN_OR_SHOULD or name[-1] in _PLACE_ENDS or name[-1] in _ROLE_ENDS):
         return None
     if name[len(_surname(name)):] in _ADDRESS_WORDS:  # 祝老同志, 王老汉
         return None

@@ -374,10 +374,20 @@ def test_ordinary_words_are_not_names_after_a_title():
 @pytest.mark.parametrize("text", [
     "他担任副局长时负责的项目", "李某任村支书时擅自变更", "其担任经理时签字的合同", "李某任局长时主持的会议",
     "会见记者时表示，", "划入了上海市长宁区。", "致信党中央，郑重地表示，", "祝老同志新春愉快",
-    "丹寨县任科技副县长", "应国家主席江泽民邀请",
+    "丹寨县任科技副县长", "应国家主席江泽民邀请", "村干部和农电工及其亲属",
 ])
 def test_words_around_a_title_in_real_text_are_not_names(text):
     assert found(text) == []
+
+
+# A name after a title before what officials do in a case record or a report (before: all passed)
+@pytest.mark.parametrize("text, name", [
+    ("网格员李建国走访了", "李建国"), ("镇长王海涛赶到现场", "王海涛"), ("书记张伟强调，", "张伟"),
+    ("主任王芳介绍，", "王芳"), ("局长李建国日前表示", "李建国"), ("经办人王芳核实后", "王芳"),
+    ("站长刘晓燕进行了", "刘晓燕"),
+])
+def test_a_name_after_a_title_before_an_officials_act_is_found(text, name):
+    assert found(text) == [("E305", name)]
 
 
 @pytest.mark.parametrize("text, names", [

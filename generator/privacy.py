@@ -162,8 +162,9 @@ _AFTER_WORDS = (r"$|[\s，。、；：！？,.;:!?（）()“”\"'《》\[\]【
 _AFTER = f"(?={_AFTER_WORDS})"
 # "举报人为王芳", "负责人系张伟": a copula may stand between the role and the name, and 和 or 与
 # between two people ("局长和王海涛"; not 及, which begins 及时: "干部及时澄清是非"). No given name holds 的, 了, 未 or 没 ("监理方未在…" is no 方未).
+# A title with 师 after it is another job: 会计师, 主任医师 ("李某与会计师一起" was the name 师一起).
 _NAME_AFTER_TITLE = re.compile(
-    rf"(?:{_TITLE_ALT})(?:[：:]|为|是|系)?[ \u3000]?[和与]?(?P<name>{_SURNAME}(?!某)(?:(?![的了未没]){_HAN}){{1,2}}){_AFTER}")
+    rf"(?:{_TITLE_ALT})(?!师)(?:[：:]|为|是|系)?[ \u3000]?[和与]?(?P<name>{_SURNAME}(?!某)(?:(?![的了未没]){_HAN}){{1,2}}){_AFTER}")
 # A name before the title it is addressed by ("经王小明副局长同意", "李建国书记表示"). Only after a
 # non-Han character, a particle or the last character of a unit's name ("住建局李建国副局长"), so
 # that words inside a phrase ("工程项目经理": 程项目) are not read as names. A bare "<org>长" title

@@ -375,6 +375,7 @@ def test_ordinary_words_are_not_names_after_a_title():
     "他担任副局长时负责的项目", "李某任村支书时擅自变更", "其担任经理时签字的合同", "李某任局长时主持的会议",
     "会见记者时表示，", "划入了上海市长宁区。", "致信党中央，郑重地表示，", "祝老同志新春愉快",
     "丹寨县任科技副县长", "应国家主席江泽民邀请", "村干部和农电工及其亲属",
+    "李某与会计师一起", "李某甲、会计师等",  # 会计 + 师 is another job (was: the names 师一起, 师等)
 ])
 def test_words_around_a_title_in_real_text_are_not_names(text):
     assert found(text) == []

@@ -391,6 +391,8 @@ _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _
                     _LIST_BEFORE, _LIST_AFTER)
 # A surname with a title is how the anonymised are addressed, not a full name: 王局长, 李书记, 王董
 _TITLE_GIVEN = frozenset([t for t in _TITLES if len(t) <= 2] + ["董"])
+# how a person is addressed by surname, not a given name: 王老, 韩女士, 王老汉
+_ADDRESS_WORDS = frozenset("老 老汉 女士 先生 大夫 师傅 阿姨 大爷 大妈 大姐 大哥 老板 老师 同志".split())
 
 
 # After a title, 时 is "when" and 应 "should", hardly ever the surnames: "他担任副局长时负责的项目"
@@ -413,7 +415,7 @@ def _plausible_name(m: re.Match[str]) -> str | None:
     name = m.group("name")
     # 和 after a title joins two people or words ("干部和群众的", "局长和王海涛在"): the name, if any,
     # follows it (the surnames 向 and 于 after a title are left to _NOT_NAMES: 于谦 is a name)
-    if name[0] in (_PARTICLES + _VERBS_BEFORE if m.re is _NAME_BEFORE_TITLE else _PARTICLES if m.re in _BEFORE_PATTERNS else "和" if m.re is _NAME_AFTER_TITLE else ""):
+    if name[0] in _leading_words(m.re):
         if len(name) < 3 or not re.match(_SURNAME, name[1:]):
             return None
         name = name[1:]
@@ -427,11 +429,20 @@ def _plausible_name(m: re.Match[str]) -> str | None:
             return None
     elif m.re is _NAME_AFTER_TITLE and (name[0] in _WHEN_OR_SHOULD or name[-1] in _PLACE_ENDS or name[-1] in _ROLE_ENDS):
         return None
-    if name[len(_surname(name)):] in _ADDRESS_WORDS:  # 祝老同志, 王老汉
-        return None
-    if name[:2] in _NOT_NAMES or "某" in name or ordinary_word(name) or name[len(_surname(name)):] in _ACT_WORDS:
+    given = name[len(_surname(name)):]
+    if (name[:2] in _NOT_NAMES or "某" in name or ordinary_word(name) or given in _ACT_WORDS
+            or given in _ADDRESS_WORDS):  # (祝老同志, 王老汉)
         return None
     return name
+
+
+def _leading_words(pattern: re.Pattern[str]) -> str:
+    """The characters that, at the start of what `pattern` found, are a word before the name."""
+    if pattern is _NAME_BEFORE_TITLE:
+        return _PARTICLES + _VERBS_BEFORE
+    if pattern in _BEFORE_PATTERNS:
+        return _PARTICLES
+    return "和" if pattern is _NAME_AFTER_TITLE else ''
 
 
 def _listed_with(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -532,8 +543,6 @@ def scan_names(text: str) -> list[Hit]:
 # "，任组长", "。和结果…").
 ANON_SURNAME = re.compile(rf"(?P<surname>{_SURNAME})某")
 _FUNCTION_SURNAMES = frozenset("于向和时应曾常任全关成连")
-# how a person is addressed by surname, not a given name: 王老, 韩女士, 王老汉
-_ADDRESS_WORDS = frozenset("老 老汉 女士 先生 大夫 师傅 阿姨 大爷 大妈 大姐 大哥 老板 老师 同志".split())
 _SUBJECT_GIVEN = r"(?:(?![某的了是在和与及其予以等副总])[\u4e00-\u9fff])"
 # (not after 、 or an opening quote, nor before a closing one: there a word is far likelier, "“白条”",
 # "高水平、高品位")
@@ -545,26 +554,23 @@ def anonymised_surnames(text: str) -> set[str]:
     return {m.group("surname") for m in ANON_SURNAME.finditer(text)} - _FUNCTION_SURNAMES if "某" in text else set()
 
 
-def _subject_pattern(surnames: frozenset[str]) -> re.Pattern[str]:
-    return _SUBJECT_PATTERNS.get(surnames) or _SUBJECT_PATTERNS.setdefault(surnames, re.compile(
-        rf"(?:^|(?<=[{_SUBJECT_START}]))(?P<name>(?:{'|'.join(sorted(surnames, key=len, reverse=True))})"
-        rf"{_SUBJECT_GIVEN}{{1,2}}?)(?![”’》])(?={_AFTER_WORDS})"))
-
-
-_SUBJECT_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
+# (one pattern for every surname, the record's are picked after: a pattern for each record's set of
+# surnames would be compiled again for nearly every record of a real archive)
+_SUBJECT_NAME = re.compile(
+    rf"(?:^|(?<=[{_SUBJECT_START}]))(?P<name>{_SURNAME}(?!某){_SUBJECT_GIVEN}{{1,2}}?)(?![”’》])(?={_AFTER_WORDS})")
 
 
 def scan_subject_names(text: str, surnames: Iterable[str]) -> list[Hit]:
     """E305: full names with one of `surnames` (those of the record's "X某"), where a clause begins."""
-    wanted = frozenset(s for s in surnames if s in text)
+    wanted = {s for s in surnames if s in text}
     if not wanted:
         return []
     hits = []
-    for m in _subject_pattern(wanted).finditer(text):
+    for m in _SUBJECT_NAME.finditer(text):
         name = m.group("name")
         surname = _surname(name)
         given = name[len(surname):]
-        if (name[:2] in _NOT_NAMES or ordinary_word(name) or name[-1] in _UNIT_ENDS or name[-1] in _ROLE_ENDS
+        if (surname not in wanted or name[:2] in _NOT_NAMES or ordinary_word(name) or name[-1] in _UNIT_ENDS or name[-1] in _ROLE_ENDS
                 or given in _TITLE_GIVEN or given in _ADDRESS_WORDS):
             continue
         hits.append(Hit("E305", m.start("name"), m.end("name"), name,

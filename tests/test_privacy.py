@@ -513,3 +513,21 @@ def test_format_characters_are_unicodes_category_cf():
     every = "".join(map(chr, range(sys.maxunicode + 1)))
     listed = set(re.findall(f"[{FORMAT_CHARACTERS}]", every))
     assert listed == {ch for ch in every if unicodedata.category(ch) == "Cf"}
+
+
+def test_the_ordinary_words_file_is_as_its_tool_writes_it():
+    """generator/data/ordinary_words.txt is written by tools/ordinary_words.py from jieba's dictionary
+    (not here in CI): a header, then sorted unique words of 2 or 3 Han characters that begin with a
+    listed surname. A hand edit that breaks this would change what E305 excuses unseen."""
+    import re as _re
+    from pathlib import Path
+
+    from generator import privacy
+
+    lines = (Path(privacy.__file__).parent / "data" / "ordinary_words.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("# Ordinary words that begin with a surname")
+    words = lines[1:]
+    assert words == sorted(set(words)) and len(words) > 1000
+    assert all(_re.fullmatch(r"[\u4e00-\u9fff]{2,3}", w) for w in words)
+    assert all(w[0] in privacy._SURNAMES_1 or w[:2] in privacy._SURNAMES_2 for w in words)
+    assert privacy.ORDINARY_WORDS == frozenset(words)

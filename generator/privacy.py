@@ -228,6 +228,10 @@ _COUNT = r"[\d一二三四五六七八九十两]"
 _AND_COUNT = re.compile(rf"等{_COUNT}*[人名]")
 _NAME_LISTED_COUNT = re.compile(rf"、(?P<name>{_PLAIN_NAME}){_COUNT}+[人名]")
 _NAME_ENDING = re.compile(rf"(?P<name>{_PLAIN_NAME})")
+# A list of two or more names with nothing else to find them by: "经查，张伟、王芳到现场核实". The
+# first is found here, at a clause's start, and the others as names listed with it (_listed_with).
+_NAME_HEADS_LIST = re.compile(
+    rf"(?:^|(?<=[，。；：！？（）“”\s]))(?P<name>{_PLAIN_NAME})(?=(?:、{_PLAIN_NAME})+{_AFTER})")
 # what ends a word for a person's job, not a given name: "农技员等3人", "施工员与李某"
 _ROLE_ENDS = "员工手户匠警人师"
 _NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
@@ -240,7 +244,7 @@ _NOT_NAMES = {
     "余额", "康复", "温度", "龙头", "于年", "左右", "包括", "甘于", "申请", "申报", "牛奶", "车辆", "项目", "连续",
     "简单", "宫廷", "苗木", "景区", "管理", "毕业", "齐全", "司法", "卫生", "平安", "尚未", "乔木", "季度", "解决",
     "计划", "谷物", "戴帽", "卓有", "伍后", "房屋", "房产", "曲线", "池塘", "宗教", "桂花", "商户", "商业", "沙石",
-    "荣誉", "古村", "吉祥", "师生", "和谐", "查处", "查明", "查实", "查证", "边界", "池内", "明显", "明知", "林业",
+    "荣誉", "古村", "吉祥", "师生", "和谐", "查处", "查明", "查实", "查证", "查清", "边界", "池内", "明显", "明知", "林业",
     "林地", "程序", "程度", "黄河", "童装", "梅花", "雷雨", "龙门", "范围", "陆续", "江水", "鲁莽", "麻烦", "艾滋",
     "关键", "关注", "高效", "全部", "全体", "严肃", "时刻", "方案", "方式", "应该", "任务", "万一",
     # 向 (towards), 曾 (once) and 常 (often) begin a clause after a title as often as they are surnames
@@ -387,7 +391,7 @@ _UNIT_SURNAMES = "党"
 _LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}})")  # before a 、
 _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
 _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _NAME_BEFORE_DECISION, _NAME_AS_AGENT,
-                    _NAME_ACCUSED, _NAME_SOURCE, _NAME_BY_ANON, _NAME_ENDING, _NAME_LISTED_COUNT,
+                    _NAME_ACCUSED, _NAME_SOURCE, _NAME_BY_ANON, _NAME_ENDING, _NAME_LISTED_COUNT, _NAME_HEADS_LIST,
                     _LIST_BEFORE, _LIST_AFTER)
 # A surname with a title is how the anonymised are addressed, not a full name: 王局长, 李书记, 王董
 _TITLE_GIVEN = frozenset([t for t in _TITLES if len(t) <= 2] + ["董"])
@@ -509,6 +513,8 @@ def scan_names(text: str) -> list[Hit]:
               _NAME_LISTED_COUNT.finditer(text)]
     if "等" in text:
         found.append(_names_before(_AND_COUNT, text))
+    if "、" in text:
+        found.append(_NAME_HEADS_LIST.finditer(text))
     if "某" in text:
         found += [_NAME_BY_ANON.finditer(text), _names_before(_ANON_PARTNER, text)]
     seen: set[int] = set()  # where found names end: one name can fit two patterns ("局长李建国（时任…")

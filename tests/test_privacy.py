@@ -391,6 +391,18 @@ def test_a_name_after_a_title_before_an_officials_act_is_found(text, name):
     assert found(text) == [("E305", name)]
 
 
+# A list of full names with nothing else to find them by (before: passed); lists of words that
+# begin with surnames (jieba tags 文明 and 阳光 as names; the list keeps them as words) do not count.
+@pytest.mark.parametrize("text, names", [
+    ("经查，张伟、王芳在现场核实", ["张伟", "王芳"]),
+    ("参与人员：李建国、王海涛、刘晓燕。", ["李建国", "王海涛", "刘晓燕"]),
+    ("，文明、和谐、自由的", []), ("雁塔区、碑林区、长安区的", []), ("金融、商务、文化等部门", []),
+    ("江苏、浙江、广东的", []), ("，查清、核实后", []), ("，阳光、透明的", []), ("王府、王朝的", []),
+])
+def test_a_list_of_names_is_found_by_itself(text, names):
+    assert [t for c, t in found(text) if c == "E305"] == names
+
+
 @pytest.mark.parametrize("text, names", [
     ("对蔡巨乐、王孝榆、任震宇等3名同志", ["蔡巨乐", "王孝榆", "任震宇"]),  # 任 in a list is a surname
     ("局长任建新表示", ["任建新"]),

@@ -232,6 +232,24 @@ _NAME_ENDING = re.compile(rf"(?P<name>{_PLAIN_NAME})")
 # first is found here, at a clause's start, and the others as names listed with it (_listed_with).
 _NAME_HEADS_LIST = re.compile(
     rf"(?:^|(?<=[，。；：！？（）“”\s]))(?P<name>{_PLAIN_NAME})(?=(?:、{_PLAIN_NAME})+{_AFTER})")
+# The subject's own full name. The likeliest leak: a record that writes its subject "李某" everywhere
+# but in one sentence, which has the full name and no title or other word to find it by
+# ("李建国在推进项目中…"). The record itself says which surnames to look for: those of the "X某" it
+# names people by (scan_subject_names). Such a surname with one or two characters, at a clause's
+# start and before what a person does (_AFTER_WORDS), is taken for that person's full name, unless
+# it is an ordinary word or a unit (_plausible_name, as for every pattern before a word). Surnames that are also common
+# function words are left out: at a clause's start they are mostly the word ("，时表示", "，应以",
+# "，任组长", "。和结果…").
+ANON_SURNAME = re.compile(rf"(?P<surname>{_SURNAME})某")
+_FUNCTION_SURNAMES = frozenset("于向和时应曾常任全关成连")
+_SUBJECT_GIVEN = r"(?:(?![某的了是在和与及其予以等副总])[\u4e00-\u9fff])"
+# (not after 、 or an opening quote, nor before a closing one: there a word is far likelier, "“白条”",
+# "高水平、高品位")
+_SUBJECT_START = "\n，。；：！？）(),.;:!?"
+# (one pattern for every surname, the record's are picked after: a pattern for each record's set of
+# surnames would be compiled again for nearly every record of a real archive)
+_SUBJECT_NAME = re.compile(
+    rf"(?:^|(?<=[{_SUBJECT_START}]))(?P<name>{_SURNAME}(?!某){_SUBJECT_GIVEN}{{1,2}}?)(?![”’》])(?={_AFTER_WORDS})")
 # what ends a word for a person's job, not a given name: "农技员等3人", "施工员与李某"
 _ROLE_ENDS = "员工手户匠警人师"
 _NAME_LABEL = re.compile(rf"姓名[：:]\s*(?P<name>{_HAN}{{2,4}})")
@@ -392,7 +410,8 @@ _LIST_BEFORE = re.compile(rf"{_BEFORE_NAME}(?P<name>{_SURNAME}(?!某){_GIVEN}{{1
 _LIST_AFTER = re.compile(rf"、(?P<name>{_SURNAME}(?!某){_GIVEN}{{1,2}}){_AFTER}")
 _BEFORE_PATTERNS = (_NAME_BEFORE_COMRADE, _NAME_BEFORE_TITLE, _NAME_BIOGRAPHY, _NAME_BEFORE_DECISION, _NAME_AS_AGENT,
                     _NAME_ACCUSED, _NAME_SOURCE, _NAME_BY_ANON, _NAME_ENDING, _NAME_LISTED_COUNT, _NAME_HEADS_LIST,
-                    _LIST_BEFORE, _LIST_AFTER)
+                    _SUBJECT_NAME, _LIST_BEFORE, _LIST_AFTER)
+
 # A surname with a title is how the anonymised are addressed, not a full name: 王局长, 李书记, 王董
 _TITLE_GIVEN = frozenset([t for t in _TITLES if len(t) <= 2] + ["董"])
 # how a person is addressed by surname, not a given name: 王老, 韩女士, 王老汉
@@ -539,31 +558,10 @@ def scan_names(text: str) -> list[Hit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-# ---- the subject's own full name ----
-# The likeliest leak: a record that writes its subject "李某" everywhere but in one sentence, which
-# has the full name and no title or other word to find it by ("李建国在推进项目中…"). The record
-# itself says which surnames to look for: those of the "X某" it names people by. Such a surname with
-# one or two characters, at a clause's start and before what a person does (_AFTER_WORDS), is taken
-# for that person's full name, unless it is an ordinary word. Surnames that are also common
-# function words are left out: at a clause's start they are mostly the word ("，时表示", "，应以",
-# "，任组长", "。和结果…").
-ANON_SURNAME = re.compile(rf"(?P<surname>{_SURNAME})某")
-_FUNCTION_SURNAMES = frozenset("于向和时应曾常任全关成连")
-_SUBJECT_GIVEN = r"(?:(?![某的了是在和与及其予以等副总])[\u4e00-\u9fff])"
-# (not after 、 or an opening quote, nor before a closing one: there a word is far likelier, "“白条”",
-# "高水平、高品位")
-_SUBJECT_START = "\n，。；：！？）(),.;:!?"
-
-
+# ---- the subject's own full name (the pattern and its reasons: _SUBJECT_NAME) ----
 def anonymised_surnames(text: str) -> set[str]:
     """The surnames of the people a text names by surname + 某 (李某, 欧阳某甲)."""
     return {m.group("surname") for m in ANON_SURNAME.finditer(text)} - _FUNCTION_SURNAMES if "某" in text else set()
-
-
-# (one pattern for every surname, the record's are picked after: a pattern for each record's set of
-# surnames would be compiled again for nearly every record of a real archive)
-_SUBJECT_NAME = re.compile(
-    rf"(?:^|(?<=[{_SUBJECT_START}]))(?P<name>{_SURNAME}(?!某){_SUBJECT_GIVEN}{{1,2}}?)(?![”’》])(?={_AFTER_WORDS})")
 
 
 def scan_subject_names(text: str, surnames: Iterable[str]) -> list[Hit]:
@@ -573,13 +571,10 @@ def scan_subject_names(text: str, surnames: Iterable[str]) -> list[Hit]:
         return []
     hits = []
     for m in _SUBJECT_NAME.finditer(text):
-        name = m.group("name")
-        surname = _surname(name)
-        given = name[len(surname):]
-        if (surname not in wanted or name[:2] in _NOT_NAMES or ordinary_word(name) or name[-1] in _UNIT_ENDS or name[-1] in _ROLE_ENDS
-                or given in _TITLE_GIVEN or given in _ADDRESS_WORDS):
+        name = _plausible_name(m)  # (the words and units any name pattern excludes)
+        if name is None or (surname := _surname(name)) not in wanted:
             continue
-        hits.append(Hit("E305", m.start("name"), m.end("name"), name,
+        hits.append(Hit("E305", m.end("name") - len(name), m.end("name"), name,
                         f"疑似完整人名 “{name}”：本记录把姓{surname}的人写作 “{surname}某”，这里也应写作 “{surname}某”；"
                         "若这是对象本人且官方已公开其全名，请设 subject.named: true 并在 sources 中注明出处"))
     return hits
@@ -667,11 +662,9 @@ def _scan(text: str, names: bool, surnames: Iterable[str] = ()) -> list[Hit]:
                                 f"链接地址 “{target[:40]}” 不安全：只允许 http、https 或 mailto 链接"))
     if names:
         found = scan_names(text)
-        if surnames and found:  # one finding for a name both ways
-            hits += found + [h for h in scan_subject_names(text, surnames)
-                             if not any(f.start < h.end and h.start < f.end for f in found)]
-        else:
-            hits += found + (scan_subject_names(text, surnames) if surnames else [])
+        subject = scan_subject_names(text, surnames) if surnames else []
+        hits += found + [h for h in subject  # one finding for a name both ways
+                         if not any(f.start < h.end and h.start < f.end for f in found)]
     return hits
 
 

@@ -15,7 +15,6 @@ from generator.check import check_paths, load_catalogs, record_files
 from generator.index import search_records
 from generator.mkdocs_plugin import PagefindJob, _search_document, pagefind_binary, scratch_folder
 from generator.project import Project
-from generator.render import Site
 
 # Pagefind 1.6.0's --verbose lines that open each phase; the last one ends the run
 PHASES = [("reading documents", "[Parsing files]"), ("languages", "[Reading languages]"),
@@ -25,7 +24,7 @@ project = Project.find(root=Path(sys.argv[1]))
 out = Path(sys.argv[2])
 cat = load_catalogs(project.regions_path, project.circumstances_path)
 result = check_paths(record_files(project.cases_dir), cat, project.today)
-records = search_records(Site([r.case for r in result.records], cat, project.today))
+records = search_records(result.records, cat, project.today)
 docs = [(r.url.strip("/"), _search_document(r).encode()) for r in records]
 folder = Path(tempfile.mkdtemp(prefix="bench-search-", dir=scratch_folder(docs)))
 try:

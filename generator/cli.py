@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Iterator, NoReturn, Sequence
@@ -74,7 +76,8 @@ def cmd_build(args: argparse.Namespace, project: Project) -> int:
     from .build import build_site, stop_as_on_ctrl_c
 
     stop_as_on_ctrl_c()
-    return build_site(project, site_dir=Path(args.site_dir) if args.site_dir else None, strict=args.strict)
+    return build_site(project, site_dir=Path(args.site_dir) if args.site_dir else None, strict=args.strict,
+                      ends_process=True)
 
 
 def cmd_new(args: argparse.Namespace, project: Project) -> int:
@@ -150,5 +153,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def console_main() -> NoReturn:
+    """The `portal` command: main(), then the exit handlers (the one that stops a Pagefind left
+    running among them) and an immediate exit. Python's own exit would first free every object
+    one by one: 1.6 s after a build of 10,000 cases, for nothing, as the system frees the
+    process's memory at once."""
+    code = main()
+    atexit._run_exitfuncs()  # what a normal exit runs first (logging's flush, multiprocessing's clean-up)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`portal check | head`) or stream
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console_main()

@@ -8,16 +8,18 @@ search page cuts the query the same way and rebuilds readable excerpts from the 
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
-from . import model
-from . import render
+from . import model, render
+from .check import Catalogs, Record
 from .markdown import plain
+from .parallel import chunks, fork_map
 from .privacy import readable
-from .render import Site, case_url, cn_date, forked_site
+from .render import Site, case_url, cn_date, is_public, newest_key
 
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Chinese runs and the punctuation between words are captured; spaces only separate. split()
@@ -76,7 +78,7 @@ class SearchRecord:
     language: str = "und"
 
 
-def case_text(c: model.Case, site: Site) -> Iterable[str]:
+def case_text(c: model.Case, circumstances: Mapping[str, model.Circumstance]) -> Iterable[str]:
     """Everything a citizen reads on the case page. The title, id and region come last: a result
     shows them above its excerpt, and Pagefind cuts the excerpt from the first of equally good
     places, so a match in the text around the event wins over an echo of the card."""
@@ -85,7 +87,7 @@ def case_text(c: model.Case, site: Site) -> Iterable[str]:
     yield plain(c.event.summary)
     for cid in c.reason.circumstances or []:
         yield cid
-        yield site.circumstances[cid].title
+        yield circumstances[cid].title
     if c.reason.finding:
         yield c.reason.finding
     yield from c.reason.basis
@@ -132,14 +134,14 @@ def facet_counts(site: Site) -> dict[str, dict[str, int]]:
     return {name: dict(sorted(values.items())) for name, values in sorted(counts.items())}
 
 
-def _record(c: model.Case, site: Site) -> SearchRecord:
+def _record(c: model.Case, circumstances: Mapping[str, model.Circumstance]) -> SearchRecord:
     filters = filters_of(c)
     return SearchRecord(
         url="/" + case_url(c),
         # read as the privacy check reads it: without invisible format characters (a zero-width space
         # pasted into 加装电梯 cut it in two), full-width digits and letters as ASCII (as the search
         # page reads a query typed in full-width mode)
-        content=bigrams(readable(sentences(case_text(c, site)))[0]),
+        content=bigrams(readable(sentences(case_text(c, circumstances)))[0]),
         meta={"title": c.title, "id": c.id, "region": c.region, "outcome": c.result.outcome,
               "date": cn_date(c.result.decided)},
         filters=filters,
@@ -147,12 +149,29 @@ def _record(c: model.Case, site: Site) -> SearchRecord:
     )
 
 
-def _records(start: int, end: int) -> list[SearchRecord]:
-    site = forked_site()
-    return [_record(c, site) for c in site.cases[start:end]]
+# what forked workers read (see search_records): the records, the circumstances, the build date
+_INDEXING: tuple[Sequence[Record | model.Case], Mapping[str, model.Circumstance], dt.date] | None = None
 
 
-def search_records(site: Site) -> list[SearchRecord]:
-    """In forked workers for large archives, like the case pages (cutting 10,000 texts into
-    pieces takes seconds)."""
-    return site.forked(_records, len(site.cases), render.PARALLEL_THRESHOLD)
+def _records(start: int, end: int) -> list[tuple[tuple[dt.date, str], SearchRecord]]:
+    assert _INDEXING is not None
+    records, circumstances, today = _INDEXING
+    cases = (r.case if isinstance(r, Record) else r for r in records[start:end])
+    return [(newest_key(c), _record(c, circumstances)) for c in cases if is_public(c, today)]
+
+
+def search_records(records: Sequence[Record | model.Case], catalogs: Catalogs, today: dt.date) -> list[SearchRecord]:
+    """The search records of the public cases among `records`, in the site's order (Site.cases).
+
+    Straight from the checked records, without a Site, in forked workers for large archives: a
+    build starts Pagefind with them before it builds the Site, whose unpickling of every case
+    (about 1 s at 10,000) then runs beside Pagefind; each worker unpickles its own share (cutting
+    10,000 texts into pieces takes seconds)."""
+    global _INDEXING
+    _INDEXING = records, {c.id: c for c in catalogs.circumstances}, today
+    try:
+        keyed = fork_map(_records, chunks(len(records), render.PARALLEL_THRESHOLD))
+    finally:
+        _INDEXING = None
+    keyed.sort(key=lambda k: k[0], reverse=True)
+    return [r for _, r in keyed]

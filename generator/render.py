@@ -61,8 +61,13 @@ def case_description(c: model.Case) -> str:
     return f"{c.region} · {c.result.outcome} · {shorten(plain_line(c.event.summary), DESCRIPTION_CHARS)}"
 
 
+def newest_key(case: model.Case) -> tuple[dt.date, str]:
+    """The site's order of cases, newest first (sort with reverse=True)."""
+    return case.published_on, case.id
+
+
 def newest_first(cases: Iterable[model.Case]) -> list[model.Case]:
-    return sorted(cases, key=lambda c: (c.published_on, c.id), reverse=True)
+    return sorted(cases, key=newest_key, reverse=True)
 
 
 def case_url(case: model.Case | str) -> str:
@@ -501,7 +506,7 @@ class Site:
 
     def forked(self, fn: Callable[[int, int], list[T]], total: int, threshold: int) -> list[T]:
         """fn(start, end) over slices of range(total), in forked workers from `threshold` on; the
-        workers reach this site through forked_site()."""
+        workers reach this site through the module's _RENDERING."""
         global _RENDERING
         _RENDERING = self  # forked workers reach the site through this global instead of a pickle
         try:
@@ -546,11 +551,6 @@ class Site:
 _RENDERING: Site | None = None
 PARALLEL_THRESHOLD = 400  # case pages
 FACET_PARALLEL_THRESHOLD = 40  # facet values (each one or more listing pages)
-
-
-def forked_site() -> Site:
-    assert _RENDERING is not None
-    return _RENDERING
 
 
 def _render_cases(start: int, end: int) -> list[Page]:

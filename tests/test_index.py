@@ -58,8 +58,9 @@ def test_one_record_per_public_case_with_filters_and_meta():
     cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
     result = check_paths(record_files(ROOT / "cases"), cat, TODAY)
     site = Site([r.case for r in result.records], cat, TODAY)
-    records = search_records(site)
+    records = search_records(result.records, cat, TODAY)  # as the build does, before the Site
     assert [r.url for r in records] == [f"/cases/{c.id}/" for c in site.cases]
+    assert search_records(site.cases, cat, TODAY) == records
     assert not any("XA-2026-011" in r.url or "XA-2026-015" in r.url for r in records)
     by_url = {r.url: r for r in records}
     r = by_url["/cases/XA-2023-017/"]
@@ -84,7 +85,7 @@ def test_full_width_digits_and_letters_are_indexed_as_ascii():
     data = yaml.safe_load(base_record())
     data["event"]["summary"] = "２０２３年投资ＡＢＣ项目，编号ＸＡ－１。"
     cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
-    record = search_records(Site([CaseAdapter.validate_python(data)], cat, TODAY))[0]
+    record = search_records([CaseAdapter.validate_python(data)], cat, TODAY)[0]
     assert "2023 年投 投资 ABC 项目 ， 编号 XA-1 。" in record.content  # the full-width comma stays
 
 
@@ -98,7 +99,7 @@ def test_facet_counts_are_those_of_the_index_filters():
     cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
     site = Site([r.case for r in check_paths(record_files(ROOT / "cases"), cat, TODAY).records], cat, TODAY)
     expected: dict[str, Counter] = {}
-    for r in search_records(site):
+    for r in search_records(site.cases, cat, TODAY):
         for name, values in r.filters.items():
             expected.setdefault(name, Counter()).update(values)
     counts = facet_counts(site)
@@ -118,7 +119,7 @@ def test_invisible_characters_pasted_with_the_text_are_not_indexed():
     data = yaml.safe_load(base_record())
     data["event"]["summary"] = "老旧小区加装\u200b电梯\ufeff补贴，编号\u00adＸＡ－１。"
     cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
-    record = search_records(Site([CaseAdapter.validate_python(data)], cat, TODAY))[0]
+    record = search_records([CaseAdapter.validate_python(data)], cat, TODAY)[0]
     assert "加装 装电 电梯 梯补 补贴 ， 编号 XA-1 。" in record.content
     assert not any(ch in record.content for ch in "\u200b\ufeff\u00ad")
 

@@ -21,7 +21,7 @@ def run(monkeypatch, jobs: str):
     files = record_files(ROOT / "cases") + record_files(FIXTURES / "broken" / "E104-outcome-typo")
     result = check_paths(files, CAT, TODAY)
     site, pages = render_site([r.case for r in result.records], CAT, TODAY)
-    return result, pages, search_records(site)
+    return result, pages, search_records(result.records, CAT, TODAY)
 
 
 def test_parallel_equals_serial(monkeypatch):

@@ -62,12 +62,11 @@ def test_search_index_is_reused_only_when_its_input_is_unchanged(tmp_path, monke
 
     from generator.check import check_paths, load_catalogs, record_files
     from generator.index import search_records
-    from generator.render import Site
     from tests.conftest import TODAY
 
     cat = load_catalogs(ROOT / "content/data/regions.yaml", ROOT / "content/data/circumstances.yaml")
     result = check_paths(record_files(ROOT / "cases"), cat, TODAY)
-    records = search_records(Site([r.case for r in result.records], cat, TODAY))
+    records = search_records(result.records, cat, TODAY)
     runs = []
     real_popen = subprocess.Popen
     monkeypatch.setattr(subprocess, "Popen", lambda cmd, **kw: runs.append(cmd) or real_popen(cmd, **kw))
@@ -284,3 +283,23 @@ def test_ctrl_c_as_pagefind_starts_leaves_no_pagefind_running(tmp_path, monkeypa
         for proc in started:
             proc.kill()
             proc.wait()
+
+
+def test_only_portal_build_gives_way_to_pagefind_once_it_runs(tmp_path, monkeypatch):
+    """`portal build` lowers its own priority once Pagefind runs (the longest step, beside which
+    this process has slack); a process that may go on after the build (`mkdocs build`, the
+    preview, a test) never does, as it could not take its priority back."""
+    project = tmp_path / "proj"
+    shutil.copytree(ROOT, project, ignore=shutil.ignore_patterns(".venv*", "site", ".git", "bench", "tests", "*.pyc"))
+    monkeypatch.chdir(project)
+    monkeypatch.setenv("PORTAL_CACHE", "0")  # no kept index: each build runs Pagefind
+    calls = []
+
+    def nice(increment):
+        calls.append((increment, any(job.proc is not None and job.proc.poll() is None for job in mkdocs_plugin._UNFINISHED)))
+        return 0
+    monkeypatch.setattr(mkdocs_plugin.os, "nice", nice)
+    assert build_site(Project.find(root=project), tmp_path / "a") == 0
+    assert calls == []
+    assert build_site(Project.find(root=project), tmp_path / "b", ends_process=True) == 0
+    assert calls == [(mkdocs_plugin.YIELD, True)]  # once, while Pagefind ran
